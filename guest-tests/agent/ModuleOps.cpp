@@ -1,0 +1,43 @@
+// Module loading and capability discovery.
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "Ops.h"
+#include "Sysfs.h"
+
+namespace agent {
+
+json op_load_modules(const json& args) {
+  json loaded = json::array();
+  for (auto& m : args.at("modules")) {
+    std::string path = "/lib/modules/" + m.get<std::string>() + ".ko";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw StepError("module file missing from initramfs", errno, path);
+    long rc = ::syscall(SYS_finit_module, fd, "", 0);
+    int e = errno;
+    ::close(fd);
+    if (rc != 0 && e != EEXIST) throw StepError("finit_module failed", e, path);
+    loaded.push_back(m);
+  }
+  return {{"loaded", loaded}};
+}
+
+json op_info(const json&) {
+  utsname u{};
+  ::uname(&u);
+  json caps = json::object();
+  for (auto& d : list_dir("/sys/bus/dax/drivers")) caps["driver:" + d] = true;
+  caps["tracefs"] = exists("/sys/kernel/tracing/kprobe_events");
+  caps["poison:corrupt_pfn"] = exists("/sys/kernel/debug/hwpoison/corrupt-pfn");
+  caps["poison:unpoison_pfn"] = exists("/sys/kernel/debug/hwpoison/unpoison-pfn");
+  caps["poison:hard_offline"] = exists("/sys/devices/system/memory/hard_offline_page");
+  caps["poison:madvise"] = caps["poison:hard_offline"];  // both need CONFIG_MEMORY_FAILURE
+  caps["cxl"] = exists("/sys/bus/cxl/devices");
+  return {{"kernel", u.release}, {"machine", u.machine}, {"caps", caps}};
+}
+
+}  // namespace agent

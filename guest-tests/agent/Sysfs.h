@@ -1,0 +1,42 @@
+// sysfs/debugfs/tracefs access for the agent. Every failure carries errno, the path and the
+// value written, so the host can say exactly which kernel interface refused what.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace agent {
+
+class StepError : public std::runtime_error {
+ public:
+  StepError(std::string msg, int err = 0, std::string path = {}, std::string value = {})
+      : std::runtime_error(std::move(msg)), err(err), path(std::move(path)), value(std::move(value)) {}
+  int err;
+  std::string path;
+  std::string value;
+};
+
+std::string read_attr(const std::string& path);   // trimmed of trailing newline
+uint64_t read_u64(const std::string& path);        // decimal or 0x-hex
+void write_attr(const std::string& path, const std::string& value);
+bool exists(const std::string& path);
+std::vector<std::string> list_dir(const std::string& path);  // names, sorted, no . or ..
+std::string link_target_name(const std::string& link);        // basename of readlink, "" if none
+std::string real_path(const std::string& path);
+std::string hex(uint64_t v);
+// Polls until pred() holds or timeout_ms passes; devices probe asynchronously.
+template <class F>
+bool wait_for(F pred, int timeout_ms);
+void sleep_ms(int ms);
+
+template <class F>
+bool wait_for(F pred, int timeout_ms) {
+  for (int waited = 0;; waited += 10) {
+    if (pred()) return true;
+    if (waited >= timeout_ms) return false;
+    sleep_ms(10);
+  }
+}
+
+}  // namespace agent

@@ -1,0 +1,185 @@
+#include "KernelStore.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "InputError.h"
+#include "Sha256.h"
+#include "Subprocess.h"
+
+namespace fs = std::filesystem;
+
+namespace cxlrig {
+
+nlohmann::json KernelImage::to_json() const {
+  return {{"source", source}, {"series", series}, {"abi", abi}, {"version", version},
+          {"vmlinuz", vmlinuz}, {"modules_dir", modules_dir}, {"substituted", substituted}};
+}
+
+std::string default_cache_dir() {
+  if (const char* c = getenv("CXLRIG_CACHE"); c && *c) return c;
+  const char* home = getenv("HOME");
+  return std::string(home && *home ? home : "/root") + "/.cache/cxlrig";
+}
+
+KernelStore::KernelStore(std::string cache_dir, KernelLock lock, std::ostream& notes)
+    : cache_(std::move(cache_dir)), lock_(std::move(lock)), notes_(notes) {}
+
+std::vector<std::string> KernelStore::apt_options() const {
+  const std::string a = cache_ + "/apt";
+  return {"-o", "Dir::Etc::SourceList=" + a + "/sources.sources", "-o", "Dir::Etc::SourceParts=/dev/null",
+          "-o", "Dir::State::Lists=" + a + "/lists", "-o", "Dir::Cache=" + a + "/cache",
+          "-o", "Dir::State::status=/dev/null", "-o", "APT::Architecture=amd64", "-o", "Debug::NoLocking=1"};
+}
+
+void KernelStore::apt_update() {
+  if (updated_) return;
+  const std::string a = cache_ + "/apt";
+  fs::create_directories(a + "/lists/partial");
+  fs::create_directories(a + "/cache/archives/partial");
+  {
+    // The same mirror and keyring as the system's bookworm entry: bookworm's keyring
+    // verifies trixie-backports too.
+    std::ofstream src(a + "/sources.sources");
+    src << "Types: deb\nURIs: " << lock_.mirror << "\nSuites:";
+    for (auto& s : lock_.suites()) src << ' ' << s;
+    src << "\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n";
+  }
+  std::vector<std::string> cmd{"apt-get"};
+  auto o = apt_options();
+  cmd.insert(cmd.end(), o.begin(), o.end());
+  cmd.insert(cmd.end(), {"-q", "update"});
+  auto r = run_command(cmd, std::chrono::seconds(300));
+  if (r.exit_code != 0 || r.timed_out)
+    throw InfraError("apt-get update (private config under " + a + ") failed:\n" + r.tail());
+  updated_ = true;
+  index_.reset();
+}
+
+const std::vector<DebPackage>& KernelStore::index() {
+  if (!index_) {
+    apt_update();
+    std::vector<std::string> cmd{"apt-cache"};
+    auto o = apt_options();
+    cmd.insert(cmd.end(), o.begin(), o.end());
+    cmd.push_back("dumpavail");
+    auto r = run_command(cmd, std::chrono::seconds(120));
+    if (r.exit_code != 0) throw InfraError("apt-cache dumpavail failed:\n" + r.tail());
+    index_ = parse_packages_index(r.output);
+  }
+  return *index_;
+}
+
+std::string KernelStore::download(const DebPackage& p, const std::string& want_sha) {
+  const std::string dir = cache_ + "/debs";
+  fs::create_directories(dir);
+  std::string file = dir + "/" + (p.filename.empty() ? p.name + "_" + p.version + "_amd64.deb"
+                                                     : fs::path(p.filename).filename().string());
+  if (fs::exists(file) && sha256_file(file) == want_sha) return file;
+  fs::remove(file);
+  // apt drops privileges to _apt for downloads: let it write here.
+  if (auto* pw = getpwnam("_apt")) (void)!chown(dir.c_str(), pw->pw_uid, -1);
+  std::vector<std::string> cmd{"apt-get"};
+  auto o = apt_options();
+  cmd.insert(cmd.end(), o.begin(), o.end());
+  cmd.insert(cmd.end(), {"-q", "download", p.name + "=" + p.version});
+  auto r = run_command(cmd, std::chrono::seconds(900), dir);
+  if (r.exit_code != 0 || r.timed_out) throw InfraError("apt-get download " + p.name + "=" + p.version + " failed:\n" + r.tail());
+  if (!fs::exists(file)) throw InfraError("apt-get download did not produce " + file);
+  std::string got = sha256_file(file);
+  if (got != want_sha) {
+    fs::remove(file);
+    throw InfraError("SHA256 mismatch for " + p.name + "=" + p.version + ": got " + got + ", want " + want_sha);
+  }
+  return file;
+}
+
+KernelImage KernelStore::unpacked(const KernelPackageSet& k, const std::vector<std::string>& shas) {
+  const std::string dir = cache_ + "/kernels/" + k.abi + "_" + k.packages.front().version;
+  KernelImage img{"packaged", k.series, k.abi, k.packages.front().version, "", "", nullptr};
+  auto locate = [&](const std::string& root) {
+    for (auto cand : {root + "/usr/lib/modules/" + k.abi + "/vmlinuz", root + "/boot/vmlinuz-" + k.abi})
+      if (fs::exists(cand)) img.vmlinuz = cand;
+    for (auto cand : {root + "/usr/lib/modules/" + k.abi, root + "/lib/modules/" + k.abi})
+      if (fs::exists(cand + "/kernel")) img.modules_dir = cand;
+  };
+  if (fs::exists(dir + "/.complete")) {
+    locate(dir);
+    if (!img.vmlinuz.empty()) return img;
+  }
+  std::vector<std::string> debs;
+  for (size_t i = 0; i < k.packages.size(); ++i) debs.push_back(download(k.packages[i], shas[i]));
+  const std::string tmp = dir + ".tmp";
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  for (auto& d : debs) {
+    auto r = run_command({"dpkg-deb", "-x", d, tmp}, std::chrono::seconds(600));
+    if (r.exit_code != 0) throw InfraError("dpkg-deb -x " + d + " failed:\n" + r.tail());
+  }
+  fs::remove_all(dir);
+  fs::rename(tmp, dir);
+  locate(dir);
+  if (img.vmlinuz.empty()) throw InfraError("no vmlinuz for " + k.abi + " in " + dir);
+  std::ofstream(dir + "/.complete") << k.abi << '\n';
+  return img;
+}
+
+KernelImage KernelStore::packaged(const std::string& series, bool locked_only) {
+  const LockedSeries& ls = lock_.at(series);
+  const KernelPackageSet& want = ls.kernel;
+  std::vector<std::string> shas;
+  for (auto& p : want.packages) shas.push_back(p.sha256);
+  // Fast path: already unpacked, no network at all.
+  const std::string dir = cache_ + "/kernels/" + want.abi + "_" + want.packages.front().version;
+  if (fs::exists(dir + "/.complete")) return unpacked(want, shas);
+
+  const auto& idx = index();
+  bool all_there = true;
+  for (auto& p : want.packages) {
+    bool found = false;
+    for (auto& q : idx) found |= (q.name == p.name && q.version == p.version);
+    all_there &= found;
+  }
+  if (all_there) return unpacked(want, shas);
+
+  const std::string locked = want.abi + " (" + want.packages.front().version + ")";
+  if (locked_only)
+    throw InfraError("locked kernel " + locked + " is no longer on the mirror (--locked); drop --locked to take the "
+                     "newest " + series + ", or run `cxlrig kernels update`");
+  auto newest = newest_in_series(idx, series);
+  if (!newest) throw InfraError("no " + series + " kernel in " + ls.suite + " on the mirror");
+  notes_ << "note: locked kernel " << locked << " is gone from the mirror; using " << newest->abi << " ("
+         << newest->packages.front().version << "), the newest " << series
+         << ". Run `cxlrig kernels update` to lock it.\n";
+  std::vector<std::string> idx_shas;
+  for (auto& p : newest->packages) idx_shas.push_back(p.sha256);
+  KernelImage img = unpacked(*newest, idx_shas);
+  img.substituted = {{"locked", locked}, {"used", newest->abi + " (" + newest->packages.front().version + ")"},
+                     {"reason", "locked version no longer on the mirror"}};
+  return img;
+}
+
+KernelLock KernelStore::newest_lock() {
+  KernelLock out = lock_;
+  const auto& idx = index();
+  for (auto& [name, ls] : out.series) {
+    auto newest = newest_in_series(idx, name);
+    if (!newest) throw InfraError("no " + name + " kernel in " + ls.suite + " on the mirror");
+    ls.kernel = *newest;
+  }
+  return out;
+}
+
+KernelImage KernelStore::user(const std::string& image, const std::string& modules_dir) {
+  if (!fs::is_regular_file(image))
+    throw InputError("--kernel-image", "no such file: " + image, "pass a bzImage (arch/x86/boot/bzImage) or vmlinuz");
+  if (!modules_dir.empty() && !fs::is_directory(modules_dir))
+    throw InputError("--modules", "no such directory: " + modules_dir, "pass the lib/modules/VERSION dir, or omit it for a kernel with everything built in");
+  return {"user", "", fs::path(image).filename().string(), "", fs::absolute(image).string(),
+          modules_dir.empty() ? "" : fs::absolute(modules_dir).string(), nullptr};
+}
+
+}  // namespace cxlrig

@@ -1,0 +1,78 @@
+#include "ModuleSet.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <filesystem>
+#include <map>
+
+#include "InputError.h"
+#include "ModuleInfo.h"
+
+namespace fs = std::filesystem;
+
+namespace cxlrig {
+
+std::string decompress_module(const std::string& path) {
+  // libarchive's raw format with every filter: plain, xz, zstd and gzip alike.
+  archive* a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_raw(a);
+  std::string out;
+  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    std::string err = archive_error_string(a) ? archive_error_string(a) : "?";
+    archive_read_free(a);
+    throw InfraError("cannot open module " + path + ": " + err);
+  }
+  archive_entry* e;
+  if (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    char buf[1 << 16];
+    for (la_ssize_t n; (n = archive_read_data(a, buf, sizeof buf)) > 0;) out.append(buf, n);
+  }
+  archive_read_free(a);
+  if (out.empty()) throw InfraError("cannot decompress module " + path);
+  return out;
+}
+
+namespace {
+std::string module_name_of(const fs::path& p) {
+  std::string f = p.filename().string();
+  auto dot = f.find(".ko");
+  return dot == std::string::npos ? std::string() : normalize_module_name(f.substr(0, dot));
+}
+}  // namespace
+
+ModuleSelection select_modules(const std::string& modules_dir, const std::vector<std::string>& wanted) {
+  ModuleSelection sel;
+  std::map<std::string, fs::path> files;
+  if (!modules_dir.empty())
+    for (auto& e : fs::recursive_directory_iterator(modules_dir))
+      if (e.is_regular_file())
+        if (auto n = module_name_of(e.path()); !n.empty()) files.emplace(n, e.path());
+
+  // Read modinfo for the transitive closure of what is wanted.
+  std::map<std::string, ModuleInfo> known;
+  std::map<std::string, std::string> bytes;
+  std::vector<std::string> todo;
+  for (auto& w : wanted) todo.push_back(normalize_module_name(w));
+  while (!todo.empty()) {
+    std::string n = todo.back();
+    todo.pop_back();
+    if (known.count(n)) continue;
+    auto f = files.find(n);
+    if (f == files.end()) continue;
+    bytes[n] = decompress_module(f->second.string());
+    try {
+      known[n] = parse_modinfo(bytes[n]);
+    } catch (const std::exception& e) {
+      throw InfraError("module " + f->second.string() + ": " + e.what());
+    }
+    for (auto& d : known[n].depends) todo.push_back(d);
+  }
+  for (auto& w : wanted)
+    if (!files.count(normalize_module_name(w))) sel.missing.push_back(normalize_module_name(w));
+  for (auto& n : load_order(wanted, known)) sel.ordered.push_back({n, std::move(bytes[n])});
+  return sel;
+}
+
+}  // namespace cxlrig

@@ -1,0 +1,12 @@
+// The small subcommands: `cxlrig topo list|show` and `cxlrig kernels update|list`.
+#pragma once
+#include <string>
+
+namespace cxlrig {
+
+int topo_list_command();
+int topo_show_command(const std::string& name);
+int kernels_update_command(const std::string& cache_dir);
+int kernels_list_command();
+
+}  // namespace cxlrig

@@ -1,0 +1,87 @@
+#include "QemuCommand.h"
+
+namespace cxlrig {
+
+const char* to_string(Accel a) { return a == Accel::kKvm ? "kvm" : "tcg"; }
+
+namespace {
+std::string mib(uint64_t bytes) { return std::to_string(bytes >> 20) + "M"; }
+}  // namespace
+
+std::string default_cmdline() {
+  // panic=-1 with -no-reboot makes a panic end QEMU at once instead of hanging the run.
+  return "console=ttyS0 loglevel=5 panic=-1 rdinit=/init";
+}
+
+std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const Topology& t,
+                                         const BootSpec& boot, const VmSockets& s, Accel accel) {
+  std::vector<std::string> a{qemu_binary};
+  auto add = [&](std::initializer_list<std::string> xs) { a.insert(a.end(), xs); };
+  add({"-machine", "q35,cxl=on"});
+  // hypervisor=off: region commit fails with ENXIO otherwise ("Failed to synchronize CPU
+  // cache state"); vendor=GenuineIntel: the HMP mce command needs an Intel CPU model.
+  if (accel == Accel::kKvm)
+    add({"-accel", "kvm", "-cpu", "host,hypervisor=off"});
+  else
+    add({"-accel", "tcg", "-cpu", "max,hypervisor=off,vendor=GenuineIntel"});
+  add({"-m", mib(t.machine.memory) + ",maxmem=" + mib(t.machine.maxmem) + ",slots=" +
+                 std::to_string(t.machine.slots),
+       "-smp", std::to_string(t.machine.cpus), "-nodefaults", "-no-user-config", "-display",
+       "none", "-no-reboot"});
+  add({"-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.cmdline});
+  add({"-chardev", "socket,id=qmp,path=" + s.qmp, "-mon", "chardev=qmp,mode=control"});
+  add({"-chardev", "socket,id=con,path=" + s.console, "-serial", "chardev:con"});
+  // Pinned to pcie.0: an auto-placed PCI device may land on the pxb-cxl bus, which only
+  // takes bridges.
+  add({"-device", "virtio-serial-pci,id=vser0,bus=pcie.0", "-chardev",
+       "socket,id=agent,path=" + s.agent, "-device",
+       std::string("virtserialport,bus=vser0.0,chardev=agent,name=") + kAgentPortName});
+  for (auto& b : t.backends) {
+    if (b.type == "ram")
+      add({"-object", "memory-backend-ram,id=" + b.id + ",share=on,size=" + mib(b.size)});
+    else
+      add({"-object", "memory-backend-file,id=" + b.id + ",share=on,mem-path=" + b.path +
+                          ",size=" + mib(b.size)});
+  }
+  for (auto& hb : t.host_bridges)
+    add({"-device", "pxb-cxl,bus_nr=" + std::to_string(hb.bus_nr) + ",bus=pcie.0,id=" + hb.id});
+  for (auto& rp : t.root_ports)
+    add({"-device", "cxl-rp,port=" + std::to_string(rp.port) + ",bus=" + rp.bus + ",id=" + rp.id +
+                        ",chassis=" + std::to_string(rp.chassis) + ",slot=" + std::to_string(rp.slot)});
+  for (auto& d : t.type3) {
+    char sn[32];
+    snprintf(sn, sizeof sn, "0x%llx", static_cast<unsigned long long>(d.serial));
+    add({"-device", "cxl-type3,bus=" + d.bus + ",volatile-memdev=" + d.volatile_memdev + ",id=" + d.id +
+                        ",sn=" + sn});
+  }
+  for (size_t i = 0; i < t.windows.size(); ++i) {
+    const auto& w = t.windows[i];
+    std::string p = "cxl-fmw." + std::to_string(i);
+    std::string m;
+    for (size_t k = 0; k < w.targets.size(); ++k)
+      m += (k ? "," : "") + p + ".targets." + std::to_string(k) + "=" + w.targets[k];
+    m += "," + p + ".size=" + mib(w.size);
+    if (w.granularity) m += "," + p + ".interleave-granularity=" + std::to_string(*w.granularity);
+    add({"-M", m});
+  }
+  return a;
+}
+
+std::string shell_quote(const std::vector<std::string>& argv) {
+  std::string out;
+  for (auto& s : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !s.empty() && s.find_first_not_of(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/+@%") == std::string::npos;
+    if (plain) {
+      out += s;
+    } else {
+      out += '\'';
+      for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+}  // namespace cxlrig

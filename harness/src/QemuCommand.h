@@ -1,0 +1,39 @@
+// Topology + kernel + sockets -> the exact QEMU argv. Pure: the same inputs give the same
+// command, which the run records in its artifacts.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "Topology.h"
+
+namespace cxlrig {
+
+enum class Accel { kTcg, kKvm };
+const char* to_string(Accel a);
+
+struct BootSpec {
+  std::string kernel;
+  std::string initrd;
+  std::string cmdline;
+};
+
+// Unix sockets the harness listens on; QEMU connects to them as a client, so no output is
+// lost before the harness is ready and no path needs polling.
+struct VmSockets {
+  std::string qmp;
+  std::string console;
+  std::string agent;
+};
+
+inline constexpr const char* kAgentPortName = "org.cxlrig.agent";
+
+std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const Topology& topo,
+                                         const BootSpec& boot, const VmSockets& sockets, Accel accel);
+
+// Shell-quoted, one line: what a developer pastes to rerun the guest by hand.
+std::string shell_quote(const std::vector<std::string>& argv);
+
+// Default kernel command line: loglevel 5 keeps WARN (level 4) on the console.
+std::string default_cmdline();
+
+}  // namespace cxlrig

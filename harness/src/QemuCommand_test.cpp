@@ -1,0 +1,58 @@
+#include "QemuCommand.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace cxlrig;
+
+namespace {
+Topology vmem1() { return load_topology_file(std::string(CXLRIG_DATA_DIR) + "/qemu-configs/vmem-1.json"); }
+
+bool has_pair(const std::vector<std::string>& a, const std::string& flag, const std::string& val) {
+  for (size_t i = 0; i + 1 < a.size(); ++i)
+    if (a[i] == flag && a[i + 1] == val) return true;
+  return false;
+}
+}  // namespace
+
+TEST(QemuCommand, DefaultTopologyMatchesTheRecipeSeenToWork) {
+  auto a = build_qemu_argv("qemu-system-x86_64", vmem1(), {"/k", "/i", "console=ttyS0"},
+                           {"/s/qmp", "/s/con", "/s/agent"}, Accel::kTcg);
+  EXPECT_EQ(a[0], "qemu-system-x86_64");
+  EXPECT_TRUE(has_pair(a, "-machine", "q35,cxl=on"));
+  EXPECT_TRUE(has_pair(a, "-accel", "tcg"));
+  EXPECT_TRUE(has_pair(a, "-cpu", "max,hypervisor=off,vendor=GenuineIntel"));
+  EXPECT_TRUE(has_pair(a, "-m", "1024M,maxmem=8192M,slots=4"));
+  EXPECT_TRUE(has_pair(a, "-object", "memory-backend-ram,id=vmem0,share=on,size=512M"));
+  EXPECT_TRUE(has_pair(a, "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"));
+  EXPECT_TRUE(has_pair(a, "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2"));
+  EXPECT_TRUE(has_pair(a, "-device", "cxl-type3,bus=root_port13,volatile-memdev=vmem0,id=cxl-vmem0,sn=0x1"));
+  EXPECT_TRUE(has_pair(a, "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4096M"));
+  EXPECT_TRUE(has_pair(a, "-chardev", "socket,id=qmp,path=/s/qmp"));
+  EXPECT_TRUE(has_pair(a, "-device", "virtio-serial-pci,id=vser0,bus=pcie.0"));
+  EXPECT_TRUE(std::count(a.begin(), a.end(), "-no-reboot"));
+  EXPECT_TRUE(has_pair(a, "-kernel", "/k"));
+  EXPECT_TRUE(has_pair(a, "-append", "console=ttyS0"));
+}
+
+TEST(QemuCommand, KvmUsesHostCpu) {
+  auto a = build_qemu_argv("q", vmem1(), {"/k", "/i", ""}, {"a", "b", "c"}, Accel::kKvm);
+  EXPECT_TRUE(has_pair(a, "-accel", "kvm"));
+  EXPECT_TRUE(has_pair(a, "-cpu", "host,hypervisor=off"));
+}
+
+TEST(QemuCommand, InterleavedWindowListsEveryTarget) {
+  auto t = vmem1();
+  t.host_bridges.push_back({"cxl.2", 20});
+  t.windows[0].targets = {"cxl.1", "cxl.2"};
+  t.windows[0].granularity = 4096;
+  auto a = build_qemu_argv("q", t, {"/k", "/i", ""}, {"a", "b", "c"}, Accel::kTcg);
+  EXPECT_TRUE(has_pair(a, "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.targets.1=cxl.2,"
+                                "cxl-fmw.0.size=4096M,cxl-fmw.0.interleave-granularity=4096"));
+}
+
+TEST(QemuCommand, ShellQuoteKeepsArgumentsIntact) {
+  EXPECT_EQ(shell_quote({"qemu", "-append", "console=ttyS0 panic=-1", "it's"}),
+            "qemu -append 'console=ttyS0 panic=-1' 'it'\\''s'");
+}

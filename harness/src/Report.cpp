@@ -1,0 +1,150 @@
+#include "Report.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "InputError.h"
+
+namespace cxlrig {
+
+size_t RunResult::count(Verdict v) const {
+  return std::count_if(rows.begin(), rows.end(), [&](auto& r) { return r.verdict == v; });
+}
+
+int RunResult::exit_code() const {
+  // A check that failed outranks an infrastructure problem that came after it: the bug
+  // was seen. A panic with no failed row yet is still the kernel's fault: exit 1.
+  if (count(Verdict::kFail) > 0) return kExitFail;
+  if (!splats.empty()) return kExitFail;  // any WARN/Oops/KASAN/panic is a finding
+  if (error_code) return *error_code;
+  if (count(Verdict::kPass) == 0) return kExitInfra;  // nothing was judged: not a verdict
+  return kExitPass;
+}
+
+std::string render_table(const RunResult& r) {
+  std::vector<std::vector<std::string>> rows = {
+      {"device", "driver", "range", "point", "phys", "expected", "observed", "path", "verdict"}};
+  for (auto& c : r.rows)
+    rows.push_back({c.device, c.driver, c.range ? std::to_string(*c.range) : "-", c.point,
+                    c.phys ? hex(*c.phys) : "-", c.expected, c.observed, c.path, to_string(c.verdict)});
+  std::vector<size_t> w(rows[0].size(), 0);
+  for (auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], row[i].size());
+  std::ostringstream o;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    for (size_t i = 0; i < rows[k].size(); ++i) {
+      o << rows[k][i];
+      if (i + 1 < rows[k].size()) o << std::string(w[i] - rows[k][i].size() + 2, ' ');
+    }
+    o << '\n';
+    if (k > 0 && r.rows[k - 1].verdict != Verdict::kPass && !r.rows[k - 1].reason.empty())
+      o << "    " << (r.rows[k - 1].verdict == Verdict::kSkip ? "skip: " : "why: ") << r.rows[k - 1].reason << '\n';
+  }
+  for (auto& s : r.splats) o << "kernel " << s.kind << " at console line " << s.line << ": " << s.text << '\n';
+  o << r.count(Verdict::kPass) << " passed, " << r.count(Verdict::kFail) << " failed, " << r.count(Verdict::kSkip)
+    << " skipped";
+  if (!r.error.empty()) o << "\nerror: " << r.error;
+  o << '\n';
+  return o.str();
+}
+
+nlohmann::json to_results_json(const RunResult& r) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (auto& c : r.rows)
+    checks.push_back({{"id", c.id},
+                      {"device", c.device},
+                      {"driver", c.driver},
+                      {"range", c.range ? nlohmann::json(*c.range) : nlohmann::json()},
+                      {"point", c.point},
+                      {"phys", c.phys ? nlohmann::json(hex(*c.phys)) : nlohmann::json()},
+                      {"expected", c.expected},
+                      {"observed", c.observed},
+                      {"path", c.path},
+                      {"observer", c.observer},
+                      {"verdict", to_string(c.verdict)},
+                      {"reason", c.reason},
+                      {"details", c.details}});
+  nlohmann::json splats = nlohmann::json::array();
+  for (auto& s : r.splats) splats.push_back(to_json(s));
+  nlohmann::json phases = nlohmann::json::array();
+  for (auto& [n, ms] : r.phases_ms) phases.push_back({{"name", n}, {"ms", ms}});
+  const int code = r.exit_code();
+  return {{"schema", "cxlrig.results/1"},
+          {"cxlrig_version", CXLRIG_VERSION},
+          {"scenario", r.scenario},
+          {"guards", r.guards},
+          {"topology", r.topology},
+          {"seed", r.seed},
+          {"accel", r.accel},
+          {"started", r.started},
+          {"duration_s", r.duration_s},
+          {"kernel", r.kernel},
+          {"capabilities", r.capabilities},
+          {"layouts", r.layouts},
+          {"checks", checks},
+          {"splats", splats},
+          {"phases", phases},
+          {"summary", {{"pass", r.count(Verdict::kPass)}, {"fail", r.count(Verdict::kFail)}, {"skip", r.count(Verdict::kSkip)}}},
+          {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)},
+          {"exit_code", code},
+          {"verdict", code == 0 ? "PASS" : code == 1 ? "FAIL" : code == kExitUsage ? "USAGE" : code == kExitInterrupted ? "INTERRUPTED" : "ERROR"},
+          {"artifacts", r.artifacts_dir}};
+}
+
+std::string to_junit_xml(const RunResult& r) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto suites = doc.append_child("testsuites");
+  auto suite = suites.append_child("testsuite");
+  suite.append_attribute("name") = ("cxlrig." + r.scenario + "." + r.topology).c_str();
+  suite.append_attribute("tests") = static_cast<unsigned>(r.rows.size() + (r.error.empty() ? 0 : 1) + r.splats.size());
+  suite.append_attribute("failures") = static_cast<unsigned>(r.count(Verdict::kFail) + r.splats.size());
+  suite.append_attribute("errors") = r.error.empty() ? 0u : 1u;
+  suite.append_attribute("skipped") = static_cast<unsigned>(r.count(Verdict::kSkip));
+  suite.append_attribute("time") = r.duration_s;
+  suite.append_attribute("timestamp") = r.started.c_str();
+  auto props = suite.append_child("properties");
+  auto prop = [&](const char* k, const std::string& v) {
+    auto p = props.append_child("property");
+    p.append_attribute("name") = k;
+    p.append_attribute("value") = v.c_str();
+  };
+  prop("kernel", r.kernel.value("version", ""));
+  prop("seed", std::to_string(r.seed));
+  prop("accel", r.accel);
+  for (auto& c : r.rows) {
+    auto tc = suite.append_child("testcase");
+    tc.append_attribute("classname") = ("cxlrig." + r.scenario + "." + c.driver).c_str();
+    tc.append_attribute("name") = c.id.c_str();
+    std::string detail = "phys=" + (c.phys ? hex(*c.phys) : std::string("-")) + " expected=" + c.expected +
+                         " observed=" + c.observed + " path=" + c.path + " observer=" + c.observer;
+    if (c.verdict == Verdict::kFail) {
+      auto f = tc.append_child("failure");
+      f.append_attribute("message") = c.reason.c_str();
+      f.text() = detail.c_str();
+    } else if (c.verdict == Verdict::kSkip) {
+      tc.append_child("skipped").append_attribute("message") = c.reason.c_str();
+    }
+  }
+  for (auto& s : r.splats) {
+    auto tc = suite.append_child("testcase");
+    tc.append_attribute("classname") = ("cxlrig." + r.scenario + ".console").c_str();
+    tc.append_attribute("name") = ("kernel " + s.kind + " at line " + std::to_string(s.line)).c_str();
+    tc.append_child("failure").append_attribute("message") = s.text.c_str();
+  }
+  if (!r.error.empty()) {
+    auto tc = suite.append_child("testcase");
+    tc.append_attribute("classname") = ("cxlrig." + r.scenario).c_str();
+    tc.append_attribute("name") = "run";
+    tc.append_child("error").append_attribute("message") = r.error.c_str();
+  }
+  std::ostringstream o;
+  doc.save(o, "  ");
+  return o.str();
+}
+
+}  // namespace cxlrig

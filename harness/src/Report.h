@@ -1,0 +1,43 @@
+// The run's outcome and its three renderings: the terminal table, results.json
+// (schema "cxlrig.results/1", documented in README) and junit.xml.
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ConsoleScanner.h"
+#include "Oracle.h"
+
+namespace cxlrig {
+
+struct RunResult {
+  std::string scenario;
+  std::vector<std::string> guards;
+  std::string topology;
+  uint64_t seed = 0;
+  std::string accel;
+  std::string started;  // ISO 8601 UTC
+  double duration_s = 0;
+  nlohmann::json kernel = nlohmann::json::object();
+  nlohmann::json capabilities = nlohmann::json::object();
+  nlohmann::json layouts = nlohmann::json::array();
+  std::vector<CheckRow> rows;
+  std::vector<Splat> splats;
+  std::vector<std::pair<std::string, double>> phases_ms;
+  std::optional<int> error_code;  // set when the run could not finish (2, 125, 130)
+  std::string error;
+  std::string artifacts_dir;
+
+  // 0 all pass, 1 a check failed or the kernel splatted, else the error's code.
+  int exit_code() const;
+  size_t count(Verdict v) const;
+};
+
+std::string render_table(const RunResult& r);
+nlohmann::json to_results_json(const RunResult& r);
+std::string to_junit_xml(const RunResult& r);
+
+}  // namespace cxlrig

@@ -1,0 +1,163 @@
+#include "RunCommand.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "AccelProbe.h"
+#include "Artifacts.h"
+#include "Initramfs.h"
+#include "InputError.h"
+#include "Interrupt.h"
+#include "KernelStore.h"
+#include "ModuleSet.h"
+#include "Report.h"
+#include "ScenarioRunner.h"
+#include "Subprocess.h"
+#include "Vm.h"
+
+namespace fs = std::filesystem;
+
+namespace cxlrig {
+
+std::string data_dir() {
+  if (const char* d = getenv("CXLRIG_DATA"); d && *d) return d;
+  return CXLRIG_DATA_DIR;
+}
+
+namespace {
+
+// Guest modules in the order the design found to work; dependencies are pulled in ahead.
+// kmem is deliberately absent: it would online the dax device as System RAM.
+const std::vector<std::string> kEarlyModules = {"virtio_pci", "virtio_console"};
+const std::vector<std::string> kScenarioModules = {"cxl_acpi", "cxl_pci", "cxl_mem", "dax_cxl",
+                                                   "device_dax", "fsdev_dax", "hwpoison_inject"};
+
+KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const KernelLock& lock) {
+  if (!o.kernel_image.empty()) return KernelStore::user(o.kernel_image, o.modules_dir);
+  if (!o.modules_dir.empty()) throw InputError("--modules", "only makes sense with --kernel-image");
+  KernelStore store(cache, lock, std::cerr);
+  return store.packaged(o.kernel_series.empty() ? lock.default_series : o.kernel_series, o.locked_only);
+}
+
+template <class F>
+auto timed(RunResult& r, const std::string& name, F f) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto v = f();
+  r.phases_ms.emplace_back(name, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return v;
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  install_interrupt_handlers();
+  const auto t0 = std::chrono::steady_clock::now();
+  RunResult r;
+  r.started = utc_timestamp(false);
+  r.seed = o.seed;
+  r.scenario = o.scenario;
+  Artifacts art;
+  try {
+    art = make_artifacts_dir(o.out);
+  } catch (const InputError& e) {
+    std::cerr << "cxlrig: " << e.what() << '\n';
+    return kExitUsage;
+  }
+  r.artifacts_dir = art.dir;
+  std::unique_ptr<Vm> vm;
+  boost::asio::io_context ioc;
+  try {
+    const std::string data = data_dir();
+    Scenario scenario = load_scenario_file(resolve_scenario_path(o.scenario, data));
+    r.scenario = scenario.name;
+    r.guards = scenario.guards;
+    Topology topo = load_topology_file(resolve_topology_path(o.topology.empty() ? scenario.topology : o.topology, data));
+    r.topology = topo.name;
+    if (find_program(o.qemu).empty()) throw InputError("--qemu", o.qemu + " not found", "run ci/install-deps, or pass --qemu PATH");
+    const std::string cache = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
+    KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
+    art.write_json("config.json", {{"scenario", scenario.name}, {"topology", topo.name}, {"seed", o.seed},
+                                   {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
+                                   {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache}});
+
+    KernelImage kernel = timed(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
+    r.kernel = kernel.to_json();
+    auto [early, mods] = timed(r, "modules-select", [&] {
+      return std::make_pair(select_modules(kernel.modules_dir, kEarlyModules), select_modules(kernel.modules_dir, kScenarioModules));
+    });
+    r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
+    std::vector<std::string> load;
+    for (auto& m : mods.ordered) load.push_back(m.name);
+    InitramfsImage initrd = timed(r, "initramfs", [&] {
+      return build_initramfs({"/bin/busybox", CXLRIG_AGENT_PATH, early.ordered, mods.ordered}, cache);
+    });
+    r.kernel["initramfs"] = initrd.path;
+
+    AccelChoice accel = timed(r, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), kernel.vmlinuz, cache); });
+    r.accel = to_string(accel.accel);
+    r.capabilities["accel_reason"] = accel.why;
+
+    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, default_cmdline()}, accel.accel,
+                              find_program(o.qemu), art.vm_logs());
+    art.write_text("qemu.cmdline", shell_quote(vm->argv()) + "\n");
+    timed(r, "qemu-start", [&] {
+      vm->start(Millis(30000));
+      return 0;
+    });
+    ScenarioOptions so;
+    so.seed = o.seed;
+    so.modules = load;
+    unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
+    so.boot_timeout = Millis(budget * 1000ull / 2);
+    so.step_timeout = Millis(std::max(30u, budget / 4) * 1000ull);
+    ScenarioRunner(*vm, scenario, topo, so, r).run();
+    timed(r, "shutdown", [&] {
+      vm->shutdown(Millis(10000));
+      return 0;
+    });
+  } catch (const InputError& e) {
+    r.error_code = kExitUsage;
+    r.error = e.what();
+  } catch (const Interrupted&) {
+    r.error_code = kExitInterrupted;
+    r.error = "interrupted by signal " + std::to_string(interrupt_signal()) + "; QEMU stopped, artifacts kept";
+  } catch (const AgentStepError& e) {
+    r.error_code = kExitFail;
+    CheckRow row;
+    row.id = "setup/" + e.failure.op;
+    row.point = "setup";
+    row.path = e.failure.op;
+    row.observer = "agent";
+    row.expected = "step succeeds";
+    row.observed = "errno " + std::to_string(e.failure.err);
+    row.verdict = Verdict::kFail;
+    row.reason = e.what();
+    r.rows.push_back(row);
+  } catch (const std::exception& e) {
+    r.error_code = kExitInfra;
+    r.error = e.what();
+  }
+  if (vm) {
+    vm->kill();
+    r.splats = vm->console().splats();
+    if (auto* q = vm->qmp_client()) {
+      nlohmann::json ev = nlohmann::json::array();
+      for (auto& m : q->events()) ev.push_back(m.body);
+      r.capabilities["qmp_events"] = ev;
+    }
+    vm.reset();
+  }
+  r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  try {
+    art.write_json("results.json", to_results_json(r));
+    art.write_text("junit.xml", to_junit_xml(r));
+  } catch (const std::exception& e) {
+    std::cerr << "cxlrig: " << e.what() << '\n';
+  }
+  std::cout << render_table(r);
+  std::cout << "artifacts: " << art.dir << '\n';
+  if (!r.error.empty()) std::cerr << "cxlrig: " << r.error << '\n';
+  return r.exit_code();
+}
+
+}  // namespace cxlrig

@@ -1,0 +1,29 @@
+// `cxlrig run`: topology -> QEMU command -> boot -> guest steps -> observations -> oracle
+// -> report. Always leaves results.json, junit.xml and the logs, and no QEMU behind.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cxlrig {
+
+struct RunOptions {
+  std::string kernel_series;  // empty: the lock's default
+  std::string kernel_image;   // a user-built kernel instead of a packaged one
+  std::string modules_dir;
+  bool locked_only = false;
+  std::string scenario = "multirange-poison";
+  std::string topology;       // empty: the scenario's
+  uint64_t seed = 1;
+  std::string out;
+  std::string accel = "auto";
+  std::string qemu = "qemu-system-x86_64";
+  std::string cache_dir;      // empty: default_cache_dir()
+  std::optional<unsigned> timeout_s;
+};
+
+int run_command(const RunOptions& opts);
+
+std::string data_dir();  // $CXLRIG_DATA or the source tree the binary was built from
+
+}  // namespace cxlrig

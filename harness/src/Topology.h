@@ -1,0 +1,85 @@
+// A CXL topology as the user writes it (qemu-configs/*.json), validated so that every
+// error names the field and the fix.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cxlrig {
+
+struct MachineSpec {
+  uint64_t memory = 1ull << 30;
+  uint64_t maxmem = 8ull << 30;
+  unsigned slots = 4;
+  unsigned cpus = 2;
+};
+
+struct MemoryBackend {
+  std::string id;
+  std::string type;  // "ram" or "file"
+  uint64_t size = 0;
+  std::string path;  // file backends only
+};
+
+struct HostBridge {
+  std::string id;
+  unsigned bus_nr = 0;
+};
+
+struct RootPort {
+  std::string id;
+  std::string bus;  // a host bridge or a switch downstream side
+  unsigned port = 0;
+  unsigned chassis = 0;
+  unsigned slot = 0;
+};
+
+struct Type3Device {
+  std::string id;
+  std::string bus;  // a root port
+  std::string volatile_memdev;
+  uint64_t serial = 0;
+};
+
+struct FixedWindow {
+  std::vector<std::string> targets;  // host bridge ids
+  uint64_t size = 0;
+  std::optional<uint64_t> granularity;
+};
+
+struct RegionSpec {
+  std::vector<uint64_t> memdev_serials;  // interleave set, in target order
+  std::string mode = "ram";
+  uint64_t granularity = 256;
+};
+
+struct Topology {
+  std::string name;
+  std::string description;
+  MachineSpec machine;
+  std::vector<MemoryBackend> backends;
+  std::vector<HostBridge> host_bridges;
+  std::vector<RootPort> root_ports;
+  std::vector<Type3Device> type3;
+  std::vector<FixedWindow> windows;
+  std::vector<RegionSpec> regions;
+
+  const MemoryBackend* backend(const std::string& id) const;
+  const Type3Device* device_by_serial(uint64_t serial) const;
+  // Bytes a region over the given memdevs can hold (sum of their backends).
+  uint64_t region_capacity(const RegionSpec& r) const;
+};
+
+// "512M", "4G", "0x1000" or a number. Throws InputError naming `field`.
+uint64_t parse_size(const nlohmann::json& v, const std::string& field);
+
+// Parses and validates; `origin` (a file name) prefixes every error.
+Topology parse_topology(const nlohmann::json& j, const std::string& origin);
+Topology load_topology_file(const std::string& path);
+// A name from qemu-configs/ or a path to a file.
+std::string resolve_topology_path(const std::string& name_or_path, const std::string& data_dir);
+
+}  // namespace cxlrig

@@ -1,0 +1,89 @@
+// One guest: the QEMU process, its QMP monitor, its serial console and the agent channel,
+// all on one Boost.Asio event loop. Every wait has a deadline and ends early when the guest
+// panics, QEMU exits or the user interrupts; the destructor always takes QEMU down.
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "AgentProtocol.h"
+#include "ConsoleScanner.h"
+#include "InputError.h"
+#include "LineChannel.h"
+#include "QemuCommand.h"
+#include "QemuProcess.h"
+#include "QmpClient.h"
+
+namespace cxlrig {
+
+using Millis = std::chrono::milliseconds;
+
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted by signal") {}
+};
+
+// The guest did not answer in time (hang, lost agent): infrastructure, exit 125.
+class GuestTimeout : public InfraError {
+ public:
+  using InfraError::InfraError;
+};
+
+struct VmLogs {
+  std::string console;
+  std::string qmp;
+  std::string agent;
+  std::string qemu_output;
+};
+
+class Vm {
+ public:
+  // Creates the listening sockets (QEMU connects to them) and the argv; does not start QEMU.
+  Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot, Accel accel,
+     const std::string& qemu_binary, VmLogs logs);
+  ~Vm();
+  Vm(const Vm&) = delete;
+  Vm& operator=(const Vm&) = delete;
+
+  const std::vector<std::string>& argv() const { return argv_; }
+  void start(Millis connect_timeout);             // spawn, accept channels, QMP handshake
+  nlohmann::json wait_ready(Millis timeout);       // the agent's ready event
+  nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout);
+  nlohmann::json qmp(const std::string& execute, const nlohmann::json& args, Millis timeout);
+  void shutdown(Millis timeout);                   // polite poweroff, then kill
+  void kill();
+
+  const ConsoleScanner& console() const { return scanner_; }
+  const QmpClient* qmp_client() const { return qmp_.get(); }
+  bool exited() const { return proc_ && proc_->exited(); }
+
+ private:
+  using Acceptor = boost::asio::local::stream_protocol::acceptor;
+  void wait(const std::function<bool()>& done, Millis timeout, const std::string& what);
+  void on_agent_line(const std::string& line);
+
+  boost::asio::io_context& ioc_;
+  VmLogs logs_;
+  std::string sock_dir_;
+  VmSockets sockets_;
+  std::vector<std::string> argv_;
+  std::unique_ptr<Acceptor> qmp_acc_, con_acc_, agent_acc_;
+  std::unique_ptr<QemuProcess> proc_;
+  std::unique_ptr<QmpClient> qmp_;
+  std::unique_ptr<LineChannel> console_, agent_;
+  std::ofstream console_log_, agent_log_;
+  ConsoleScanner scanner_;
+  std::optional<nlohmann::json> ready_;
+  std::map<uint64_t, AgentReply> agent_replies_;
+  uint64_t next_agent_id_ = 1;
+};
+
+}  // namespace cxlrig
