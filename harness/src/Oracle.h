@@ -44,6 +44,7 @@ struct InjectionObservation {
   std::vector<SigInfo> signals;       // SIGBUS delivered to the mapper
   std::vector<std::string> kmsg;      // kernel log messages during the injection
   uint64_t map_base = 0;              // device_dax mapping base in the mapper
+  bool injector_is_mapper = true;     // the process that injected also holds the mapping
   bool mf_probe_armed = false;
 };
 
@@ -71,6 +72,12 @@ struct CheckRow {
 
 inline constexpr int kBusMceerrAr = 4;  // BUS_MCEERR_AR
 inline constexpr int kBusMceerrAo = 5;  // BUS_MCEERR_AO
+
+// si_code a dax mapper must see. For ZONE_DEVICE pages mf_generic_kill_procs() adds
+// MF_ACTION_REQUIRED|MF_MUST_KILL and collects every mapper (early kill or not) whatever
+// the inject path, so kill_proc() sends AR to the mapper that is `current` and AO to any
+// other. madvise(MADV_HWPOISON) is always issued by the mapper itself.
+int expected_dax_sigbus_code(PoisonPath path, bool injector_is_mapper);
 
 // The model must equal what sysfs reads back (start, end, page_offset of every mappingN,
 // and size); a mismatch is a failure of its own.

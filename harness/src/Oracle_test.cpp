@@ -109,8 +109,13 @@ TEST(Oracle, OutsideAcceptsU64MaxOrSilenceButNotAnOffset) {
   PoisonTarget t{0, std::nullopt, "outside", l.hole.start, PoisonPath::kCorruptPfn, Observer::kNotifyKprobe};
   auto fixed = notify_obs(t.phys, [](uint64_t) { return kOffsetOutside; });
   EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], fixed).verdict, Verdict::kPass);
-  InjectionObservation silent;
+  InjectionObservation silent;  // corrupt-pfn refused a PFN without struct page: ENXIO
+  silent.mf_probe_armed = true;
+  silent.err = 6;
   EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], silent).verdict, Verdict::kPass);
+  auto wrong_pfn = fixed;
+  wrong_pfn.events[0].fields["pfn"] = hex(t.phys / 4096 + 3);
+  EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], wrong_pfn).verdict, Verdict::kFail);
   auto bogus = notify_obs(t.phys, [](uint64_t) { return uint64_t{0x2000}; });
   EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], bogus).verdict, Verdict::kFail);
 }
@@ -130,6 +135,16 @@ TEST(Oracle, SigbusOffsetCodeAndLsb) {
   ao.signals[0].code = kBusMceerrAo;  // madvise is action-required
   EXPECT_EQ(judge_injection(t, "dax0.1", "device_dax", model, ao).verdict, Verdict::kFail);
 
+  // corrupt-pfn on a dax page: the kernel forces MF_ACTION_REQUIRED for ZONE_DEVICE, so the
+  // injecting mapper gets AR and any other mapper AO.
+  PoisonTarget pfn = t;
+  pfn.path = PoisonPath::kCorruptPfn;
+  EXPECT_EQ(judge_injection(pfn, "dax0.1", "device_dax", model, o).verdict, Verdict::kPass);
+  auto other = ao;
+  other.injector_is_mapper = false;
+  EXPECT_EQ(judge_injection(pfn, "dax0.1", "device_dax", model, other).verdict, Verdict::kPass);
+  EXPECT_EQ(judge_injection(pfn, "dax0.1", "device_dax", model, ao).verdict, Verdict::kFail);
+
   auto lsb = o;
   lsb.signals[0].addr_lsb = 21;
   EXPECT_EQ(judge_injection(t, "dax0.1", "device_dax", model, lsb).verdict, Verdict::kFail);
@@ -147,6 +162,7 @@ TEST(Oracle, SigbusAt2MiBAlignReportsTheBlock) {
   PoisonTarget t{0, 1, "interior", 0x3f0000000 + 3 * MiB, PoisonPath::kCorruptPfn, Observer::kSigbus};
   InjectionObservation o;
   o.map_base = 0x7f0000000000;
+  o.injector_is_mapper = false;
   o.signals.push_back({7, kBusMceerrAo, o.map_base + 4 * MiB + 2 * MiB, 21});
   auto row = judge_injection(t, "dax0.0", "device_dax", model, o);
   EXPECT_EQ(row.verdict, Verdict::kPass) << row.reason;
