@@ -17,9 +17,9 @@ int RunResult::exit_code() const {
   // A check that failed outranks an infrastructure problem that came after it: the bug
   // was seen. A panic with no failed row yet is still the kernel's fault: exit 1.
   if (count(Verdict::kFail) > 0) return kExitFail;
-  if (!splats.empty()) return kExitFail;  // any WARN/Oops/KASAN/panic is a finding
+  if (!splats.empty() && booted) return kExitFail;  // any WARN/Oops/KASAN/panic is a finding
   if (error_code) return *error_code;
-  if (count(Verdict::kPass) == 0) return kExitInfra;  // nothing was judged: not a verdict
+  if (!splats.empty() || count(Verdict::kPass) == 0) return kExitInfra;  // nothing was judged: not a verdict
   return kExitPass;
 }
 
@@ -88,6 +88,7 @@ nlohmann::json to_results_json(const RunResult& r) {
           {"phases", phases},
           {"summary", {{"pass", r.count(Verdict::kPass)}, {"fail", r.count(Verdict::kFail)}, {"skip", r.count(Verdict::kSkip)}}},
           {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)},
+          {"booted", r.booted},
           {"exit_code", code},
           {"verdict", code == 0 ? "PASS" : code == 1 ? "FAIL" : code == kExitUsage ? "USAGE" : code == kExitInterrupted ? "INTERRUPTED" : "ERROR"},
           {"artifacts", r.artifacts_dir}};

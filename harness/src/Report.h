@@ -27,11 +27,13 @@ struct RunResult {
   std::vector<CheckRow> rows;
   std::vector<Splat> splats;
   std::vector<std::pair<std::string, double>> phases_ms;
+  bool booted = false;            // the guest agent came up: later splats are findings
   std::optional<int> error_code;  // set when the run could not finish (2, 125, 130)
   std::string error;
   std::string artifacts_dir;
 
-  // 0 all pass, 1 a check failed or the kernel splatted, else the error's code.
+  // 0 all pass, 1 a check failed or the booted kernel splatted, else the error's code
+  // (a kernel that panics before the agent starts is a boot failure: 125, bisect skips it).
   int exit_code() const;
   size_t count(Verdict v) const;
 };

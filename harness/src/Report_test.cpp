@@ -39,8 +39,13 @@ TEST(Report, ExitCodes) {
   r.rows[0].verdict = Verdict::kFail;
   EXPECT_EQ(r.exit_code(), 1);
   r = sample();
+  r.booted = true;
   r.splats.push_back({"warning", 10, "WARNING: CPU: 0 PID: 1 at x.c:1 f", "x.c:1"});
   EXPECT_EQ(r.exit_code(), 1);
+  r.booted = false;  // panicked before the agent came up: a boot failure, not the bug
+  r.rows.clear();
+  r.error_code = kExitInfra;
+  EXPECT_EQ(r.exit_code(), 125);
   r = sample();
   r.error_code = kExitInfra;
   r.error = "guest hung";

@@ -78,7 +78,8 @@ int run_command(const RunOptions& o) {
     KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
     art.write_json("config.json", {{"scenario", scenario.name}, {"topology", topo.name}, {"seed", o.seed},
                                    {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
-                                   {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache}});
+                                   {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache},
+                                   {"kernel_args", o.kernel_args}});
 
     KernelImage kernel = timed(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
     r.kernel = kernel.to_json();
@@ -97,7 +98,9 @@ int run_command(const RunOptions& o) {
     r.accel = to_string(accel.accel);
     r.capabilities["accel_reason"] = accel.why;
 
-    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, default_cmdline()}, accel.accel,
+    std::string cmdline = default_cmdline();
+    for (auto& a : o.kernel_args) cmdline += " " + a;
+    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, cmdline}, accel.accel,
                               find_program(o.qemu), art.vm_logs());
     art.write_text("qemu.cmdline", shell_quote(vm->argv()) + "\n");
     timed(r, "qemu-start", [&] {

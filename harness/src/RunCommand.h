@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cxlrig {
 
@@ -20,6 +21,7 @@ struct RunOptions {
   std::string qemu = "qemu-system-x86_64";
   std::string cache_dir;      // empty: default_cache_dir()
   std::optional<unsigned> timeout_s;
+  std::vector<std::string> kernel_args;  // appended to the kernel command line
 };
 
 int run_command(const RunOptions& opts);

@@ -46,6 +46,7 @@ std::string ScenarioRunner::path_unmet(PoisonPath p) const {
 void ScenarioRunner::run() {
   nlohmann::json ready = phase("boot", [&] { return vm_.wait_ready(o_.boot_timeout); });
   kernel_release_ = ready.value("kernel", "?");
+  out_.booted = true;
   out_.kernel["release"] = kernel_release_;
 
   phase("modules", [&] { return call("load_modules", {{"modules", o_.modules}}); });

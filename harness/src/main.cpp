@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   run->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   run->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
   run->add_option("--cache", ro.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
+  run->add_option("--kernel-arg", ro.kernel_args, "Extra kernel command line argument (repeatable)");
   run->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)");
 
   auto* topo = app.add_subcommand("topo", "Topologies in qemu-configs/");

@@ -1,0 +1,27 @@
+// Runs the real cxlrig binary for the cli/vm tests and reads back what it left behind.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cxlrig::test {
+
+struct RunOutcome {
+  int exit_code = -1;
+  std::string output;   // stdout + stderr
+  std::string out_dir;  // the artifacts dir
+  nlohmann::json results;  // results.json, null if missing
+  bool has(const std::string& artifact) const;
+};
+
+// A fresh artifacts dir per test under build/test-runs/<name>.
+std::string fresh_out_dir(const std::string& name);
+RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s = 900);
+nlohmann::json load_results(const std::string& out_dir);
+// QEMU processes still running whose command line names the run's socket dir.
+std::vector<int> leftover_qemu(const std::string& out_dir);
+size_t count_rows(const nlohmann::json& results, const std::string& driver, const std::string& observer,
+                  const std::string& verdict);
+
+}  // namespace cxlrig::test

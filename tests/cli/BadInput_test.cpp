@@ -1,0 +1,86 @@
+// Bad input ends with exit 2, a message naming the field and the fix, and the artifacts dir
+// still holding results.json (no guest is started for any of these).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "RunHarness.h"
+
+using namespace cxlrig::test;
+
+TEST(BadInput, UnknownFlagIsUsageError) {
+  auto r = run_cxlrig({"run", "--no-such-flag"}, "");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--no-such-flag"), std::string::npos) << r.output;
+}
+
+TEST(BadInput, BadFlagValueIsUsageError) {
+  auto r = run_cxlrig({"run", "--seed", "twelve"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = run_cxlrig({"run", "--accel", "hvf"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+TEST(BadInput, MalformedTopologyNamesTheFieldAndKeepsArtifacts) {
+  auto dir = fresh_out_dir("bad-topology");
+  std::string topo = dir + ".topology.json";
+  std::ofstream(topo) << R"({"name":"bad","backends":[{"id":"m","type":"ram","size":"512M"}],
+    "host_bridges":[{"id":"hb","bus_nr":12}],"root_ports":[{"id":"rp","bus":"hb","port":0,"slot":2}],
+    "type3":[{"id":"d","bus":"no-such-port","volatile_memdev":"m","serial":1}],
+    "windows":[{"targets":["hb"],"size":"4G"}],"regions":[{"memdevs":[1]}]})";
+  auto r = run_cxlrig({"run", "--topology", topo}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  ASSERT_FALSE(r.results.is_null()) << "results.json must be written for bad input too";
+  EXPECT_EQ(r.results["exit_code"], 2);
+  EXPECT_NE(r.results["error"].get<std::string>().find("type3[0].bus"), std::string::npos) << r.results["error"];
+  EXPECT_TRUE(r.has("junit.xml"));
+}
+
+TEST(BadInput, UnparsableTopologyFile) {
+  auto dir = fresh_out_dir("unparsable-topology");
+  std::string topo = dir + ".topology.json";
+  std::ofstream(topo) << "{ not json";
+  auto r = run_cxlrig({"run", "--topology", topo}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("malformed JSON"), std::string::npos) << r.output;
+}
+
+TEST(BadInput, MissingKernelImage) {
+  auto dir = fresh_out_dir("missing-kernel");
+  auto r = run_cxlrig({"run", "--kernel-image", "/nonexistent/bzImage"}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--kernel-image"), std::string::npos) << r.output;
+  EXPECT_TRUE(r.has("results.json"));
+}
+
+TEST(BadInput, UnknownKernelSeriesListsTheChoices) {
+  auto dir = fresh_out_dir("unknown-series");
+  auto r = run_cxlrig({"run", "--kernel", "5.10"}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("7.3"), std::string::npos) << r.output;
+}
+
+TEST(BadInput, UnknownScenario) {
+  auto dir = fresh_out_dir("unknown-scenario");
+  auto r = run_cxlrig({"run", "--scenario", "no-such-scenario"}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no-such-scenario"), std::string::npos) << r.output;
+}
+
+TEST(BadInput, ExistingRunDirIsNotOverwritten) {
+  auto dir = fresh_out_dir("existing-run");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/results.json") << "{\"keep\":true}";
+  auto r = run_cxlrig({"run"}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(load_results(dir)["keep"], true);
+}
+
+TEST(Topo, ShowPrintsTheQemuCommand) {
+  auto r = run_cxlrig({"topo", "show", "vmem-1"}, "");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("cxl-type3,bus=root_port13"), std::string::npos) << r.output;
+  r = run_cxlrig({"topo", "show", "no-such-topology"}, "");
+  EXPECT_EQ(r.exit_code, 2);
+}

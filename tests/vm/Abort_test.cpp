@@ -1,0 +1,56 @@
+// Runs that cannot finish: interrupted, hung, panicked. Each must leave its artifacts and
+// no QEMU process, and end with the exit code git bisect run expects.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/process.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "RunHarness.h"
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+using namespace cxlrig::test;
+
+TEST(Abort, SigintLeavesNoQemuAndCompleteArtifacts) {
+  auto dir = fresh_out_dir("sigint");
+  bp::child c(CXLRIG_BIN, "run", "--out", dir, (bp::std_out & bp::std_err) > bp::null);
+  // Interrupt once the guest is running (its console is producing output).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (std::chrono::steady_clock::now() < deadline &&
+         !(fs::exists(dir + "/console.log") && fs::file_size(dir + "/console.log") > 2000))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(fs::exists(dir + "/qemu.cmdline"));
+  ::kill(c.id(), SIGINT);
+  ASSERT_TRUE(c.wait_for(std::chrono::seconds(60)));
+  EXPECT_EQ(c.exit_code(), 130);
+  EXPECT_TRUE(leftover_qemu(dir).empty());
+  auto res = load_results(dir);
+  ASSERT_FALSE(res.is_null());
+  EXPECT_EQ(res["verdict"], "INTERRUPTED");
+  for (auto a : {"console.log", "qmp.log", "agent.log", "junit.xml"}) EXPECT_TRUE(fs::exists(dir + "/" + a)) << a;
+}
+
+TEST(Abort, HungGuestTimesOutWith125) {
+  // PID 1 = cat: the guest boots and then never starts the agent.
+  auto dir = fresh_out_dir("hang");
+  auto r = run_cxlrig({"run", "--kernel-arg", "rdinit=/bin/cat", "--timeout", "40"}, dir);
+  EXPECT_EQ(r.exit_code, 125) << r.output;
+  ASSERT_FALSE(r.results.is_null());
+  EXPECT_NE(r.results["error"].get<std::string>().find("timed out"), std::string::npos) << r.results["error"];
+  EXPECT_TRUE(r.has("console.log"));
+  EXPECT_TRUE(leftover_qemu(dir).empty());
+}
+
+TEST(Abort, PanicAtBootIsInfrastructure125WithTheSplat) {
+  auto dir = fresh_out_dir("panic");
+  auto r = run_cxlrig({"run", "--kernel-arg", "rdinit=/no-such-init", "--kernel-arg", "init=/no-such-init"}, dir);
+  EXPECT_EQ(r.exit_code, 125) << r.output;
+  ASSERT_FALSE(r.results.is_null());
+  bool panic = false;
+  for (auto& s : r.results["splats"]) panic |= s["kind"] == "panic";
+  EXPECT_TRUE(panic) << r.results["splats"];
+  EXPECT_EQ(r.results["booted"], false);
+  EXPECT_TRUE(leftover_qemu(dir).empty());
+}
