@@ -33,9 +33,10 @@ TEST(Abort, SigintLeavesNoQemuAndCompleteArtifacts) {
 }
 
 TEST(Abort, HungGuestTimesOutWith125) {
-  // PID 1 = cat: the guest boots and then never starts the agent.
+  // PID 1 = `busybox sleep 3600` (arguments after "--" go to init): the guest boots and
+  // then never starts the agent.
   auto dir = fresh_out_dir("hang");
-  auto r = run_cxlrig({"run", "--kernel-arg", "rdinit=/bin/cat", "--timeout", "40"}, dir);
+  auto r = run_cxlrig({"run", "--kernel-arg", "rdinit=/bin/busybox", "--kernel-arg=-- sleep 3600", "--timeout", "40"}, dir);
   EXPECT_EQ(r.exit_code, 125) << r.output;
   ASSERT_FALSE(r.results.is_null());
   EXPECT_NE(r.results["error"].get<std::string>().find("timed out"), std::string::npos) << r.results["error"];
