@@ -4,6 +4,7 @@
 #include <set>
 
 #include "InputError.h"
+#include "JsonFile.h"
 
 namespace cxlrig {
 
@@ -60,15 +61,7 @@ nlohmann::json to_json(const KernelLock& lock) {
 }
 
 KernelLock load_kernel_lock(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read kernel lock file");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path, std::string("malformed JSON: ") + e.what());
-  }
-  return parse_kernel_lock(j, path);
+  return parse_kernel_lock(read_json_file(path, "kernel lock file", "restore images/kernels.lock.json from git"), path);
 }
 
 }  // namespace cxlrig

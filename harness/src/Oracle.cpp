@@ -197,6 +197,22 @@ CheckRow judge_injection(const PoisonTarget& t, const std::string& device, const
   return row;
 }
 
+CheckRow setup_failure_row(const std::string& device, const std::string& driver, const std::string& op, int err,
+                           const std::string& why) {
+  CheckRow row;
+  row.id = (device.empty() ? std::string("setup") : device + "/setup") + "/" + op;
+  row.device = device;
+  row.driver = driver;
+  row.point = "setup";
+  row.path = op;
+  row.observer = "agent";
+  row.expected = "step succeeds";
+  row.observed = "errno " + std::to_string(err);
+  row.verdict = Verdict::kFail;
+  row.reason = why;
+  return row;
+}
+
 CheckRow skip_row(const PoisonTarget& t, const std::string& device, const std::string& driver,
                   const std::string& reason) {
   CheckRow row = base_row(t, device, driver);

@@ -87,6 +87,10 @@ CheckRow judge_readback(const std::string& device, const std::string& driver,
 CheckRow judge_injection(const PoisonTarget& t, const std::string& device, const std::string& driver,
                          const DeviceLayout& model, const InjectionObservation& obs);
 
+// A guest setup step the kernel refused (mapping write, bind, region commit): a finding.
+CheckRow setup_failure_row(const std::string& device, const std::string& driver, const std::string& op, int err,
+                           const std::string& why);
+
 CheckRow skip_row(const PoisonTarget& t, const std::string& device, const std::string& driver,
                   const std::string& reason);
 

@@ -27,7 +27,7 @@ std::string render_table(const RunResult& r) {
   std::vector<std::vector<std::string>> rows = {
       {"device", "driver", "range", "point", "phys", "expected", "observed", "path", "verdict"}};
   for (auto& c : r.rows)
-    rows.push_back({c.device, c.driver, c.range ? std::to_string(*c.range) : "-", c.point,
+    rows.push_back({c.device.empty() ? "-" : c.device, c.driver, c.range ? std::to_string(*c.range) : "-", c.point,
                     c.phys ? hex(*c.phys) : "-", c.expected, c.observed, c.path, to_string(c.verdict)});
   std::vector<size_t> w(rows[0].size(), 0);
   for (auto& row : rows)

@@ -126,16 +126,7 @@ int run_command(const RunOptions& o) {
     r.error = "interrupted by signal " + std::to_string(interrupt_signal()) + "; QEMU stopped, artifacts kept";
   } catch (const AgentStepError& e) {
     r.error_code = kExitFail;
-    CheckRow row;
-    row.id = "setup/" + e.failure.op;
-    row.point = "setup";
-    row.path = e.failure.op;
-    row.observer = "agent";
-    row.expected = "step succeeds";
-    row.observed = "errno " + std::to_string(e.failure.err);
-    row.verdict = Verdict::kFail;
-    row.reason = e.what();
-    r.rows.push_back(row);
+    r.rows.push_back(setup_failure_row("", "", e.failure.op, e.failure.err, e.what()));
   } catch (const std::exception& e) {
     r.error_code = kExitInfra;
     r.error = e.what();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "InputError.h"
+#include "JsonFile.h"
 #include "Topology.h"
 
 namespace cxlrig {
@@ -116,14 +117,7 @@ Scenario parse_scenario(const json& j, const std::string& w) {
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read scenario file", "check --scenario");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path, std::string("malformed JSON: ") + e.what());
-  }
+  json j = read_json_file(path, "scenario file", "check --scenario (names live in guest-tests/scenarios/)");
   return parse_scenario(j, std::filesystem::path(path).filename().string());
 }
 

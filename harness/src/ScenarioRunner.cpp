@@ -126,18 +126,7 @@ void ScenarioRunner::run() {
       }
     } catch (const AgentStepError& e) {
       // The kernel refused a setup step: that is a finding about this kernel, not a crash.
-      CheckRow row;
-      row.id = (live[i].name.empty() ? "device" + std::to_string(i) : live[i].name) + "/setup/" + e.failure.op;
-      row.device = live[i].name;
-      row.driver = sd.driver;
-      row.point = "setup";
-      row.path = e.failure.op;
-      row.observer = "agent";
-      row.expected = "step succeeds";
-      row.observed = "errno " + std::to_string(e.failure.err);
-      row.verdict = Verdict::kFail;
-      row.reason = e.what();
-      out_.rows.push_back(row);
+      out_.rows.push_back(setup_failure_row(live[i].name, sd.driver, e.failure.op, e.failure.err, e.what()));
       live[i].skip = "device setup failed: " + e.failure.describe();
       lj["error"] = e.what();
     }

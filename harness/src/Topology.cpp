@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "InputError.h"
+#include "JsonFile.h"
 
 namespace cxlrig {
 namespace {
@@ -245,14 +246,7 @@ Topology parse_topology(const json& j, const std::string& origin) {
 }
 
 Topology load_topology_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read topology file", "check the path or use `cxlrig topo list`");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path, std::string("malformed JSON: ") + e.what());
-  }
+  json j = read_json_file(path, "topology file", "check the path or use `cxlrig topo list`");
   return parse_topology(j, std::filesystem::path(path).filename().string());
 }
 
