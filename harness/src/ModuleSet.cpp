@@ -42,13 +42,16 @@ std::string module_name_of(const fs::path& p) {
 }
 }  // namespace
 
-ModuleSelection select_modules(const std::string& modules_dir, const std::vector<std::string>& wanted) {
-  ModuleSelection sel;
-  std::map<std::string, fs::path> files;
+ModuleIndex::ModuleIndex(const std::string& modules_dir) {
   if (!modules_dir.empty())
     for (auto& e : fs::recursive_directory_iterator(modules_dir))
       if (e.is_regular_file())
-        if (auto n = module_name_of(e.path()); !n.empty()) files.emplace(n, e.path());
+        if (auto n = module_name_of(e.path()); !n.empty()) files_.emplace(n, e.path().string());
+}
+
+ModuleSelection ModuleIndex::select(const std::vector<std::string>& wanted) const {
+  ModuleSelection sel;
+  const auto& files = files_;
 
   // Read modinfo for the transitive closure of what is wanted.
   std::map<std::string, ModuleInfo> known;
@@ -61,11 +64,11 @@ ModuleSelection select_modules(const std::string& modules_dir, const std::vector
     if (known.count(n)) continue;
     auto f = files.find(n);
     if (f == files.end()) continue;
-    bytes[n] = decompress_module(f->second.string());
+    bytes[n] = decompress_module(f->second);
     try {
       known[n] = parse_modinfo(bytes[n]);
     } catch (const std::exception& e) {
-      throw InfraError("module " + f->second.string() + ": " + e.what());
+      throw InfraError("module " + f->second + ": " + e.what());
     }
     for (auto& d : known[n].depends) todo.push_back(d);
   }

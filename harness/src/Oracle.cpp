@@ -83,12 +83,8 @@ void check_memory_failure_pfn(CheckRow& row, uint64_t phys, bool must_enter, con
   row.details["mf_pfn"] = pfns.empty() ? nlohmann::json() : nlohmann::json(hex(pfns.front()));
   row.details["kmsg_pfn"] = logged ? nlohmann::json(hex(*logged)) : nlohmann::json();
   const uint64_t want = phys / kPageSize;
-  if (obs.mf_probe_armed) {
-    if (pfns.empty()) {
-      if (must_enter) fail(row, "memory_failure() was not entered");
-    }
-    else if (pfns.front() != want) fail(row, "memory_failure() got pfn " + hex(pfns.front()) + ", want " + hex(want));
-  }
+  if (obs.mf_probe_armed && pfns.empty() && must_enter) fail(row, "memory_failure() was not entered");
+  if (!pfns.empty() && pfns.front() != want) fail(row, "memory_failure() got pfn " + hex(pfns.front()) + ", want " + hex(want));
   if (logged && *logged != want) fail(row, "kernel log names pfn " + hex(*logged) + ", want " + hex(want));
 }
 

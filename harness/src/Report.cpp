@@ -15,7 +15,8 @@ size_t RunResult::count(Verdict v) const {
 
 int RunResult::exit_code() const {
   // A check that failed outranks an infrastructure problem that came after it: the bug
-  // was seen. A panic with no failed row yet is still the kernel's fault: exit 1.
+  // was seen. A splat once the agent is up is the kernel's fault (1); before that it is a
+  // boot failure (125), which bisect skips.
   if (count(Verdict::kFail) > 0) return kExitFail;
   if (!splats.empty() && booted) return kExitFail;  // any WARN/Oops/KASAN/panic is a finding
   if (error_code) return *error_code;

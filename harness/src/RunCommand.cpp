@@ -84,7 +84,8 @@ int run_command(const RunOptions& o) {
     KernelImage kernel = timed(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
     r.kernel = kernel.to_json();
     auto [early, mods] = timed(r, "modules-select", [&] {
-      return std::make_pair(select_modules(kernel.modules_dir, kEarlyModules), select_modules(kernel.modules_dir, kScenarioModules));
+      ModuleIndex index(kernel.modules_dir);
+      return std::make_pair(index.select(kEarlyModules), index.select(kScenarioModules));
     });
     r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
     std::vector<std::string> load;

@@ -137,8 +137,9 @@ nlohmann::json Vm::qmp(const std::string& execute, const nlohmann::json& args, M
 void Vm::shutdown(Millis timeout) {
   if (!proc_ || proc_->exited()) return;
   try {
-    agent_log_ << "-> " << frame_agent_request(next_agent_id_, "shutdown", nullptr);
-    agent_->write(frame_agent_request(next_agent_id_++, "shutdown", nullptr));
+    const std::string frame = frame_agent_request(next_agent_id_++, "shutdown", nullptr);
+    agent_log_ << "-> " << frame;
+    agent_->write(frame);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!proc_->exited() && std::chrono::steady_clock::now() < deadline && !interrupted()) {
       if (ioc_.stopped()) ioc_.restart();
