@@ -98,7 +98,18 @@ json op_cxl_create_region(const json& args) {
 
   json targets = json::array();
   for (size_t i = 0; i < decoders.size(); ++i)
-    targets.push_back({{"memdev", memdevs[i]}, {"endpoint", endpoints[i]}, {"decoder", decoders[i]}});
+  {
+    const std::string dp = kCxl + endpoints[i] + "/" + decoders[i];
+    targets.push_back({{"memdev", memdevs[i]},
+                       {"serial", serials[i]},
+                       {"position", i},
+                       {"endpoint", endpoints[i]},
+                       {"decoder", decoders[i]},
+                       {"dpa_resource", read_u64(dp + "/dpa_resource")},
+                       {"dpa_size", read_u64(dp + "/dpa_size")},
+                       {"poison_list", exists(kCxl + memdevs[i] + "/trigger_poison_list")},
+                       {"inject_poison", exists("/sys/kernel/debug/cxl/" + memdevs[i] + "/inject_poison")}});
+  }
   return {{"region", region},
           {"root_decoder", root},
           {"start", read_u64(rp + "/resource")},

@@ -28,7 +28,69 @@ struct Mapping {
 };
 std::map<std::string, Mapping> g_maps;
 
+void unmap(const std::string& dev) {
+  auto it = g_maps.find(dev);
+  if (it == g_maps.end()) return;
+  ::munmap(it->second.base, it->second.size);
+  g_maps.erase(it);
+}
+
+// Unbind and give every range back to the region. The device's struct pages go with the
+// pgmap, so the next bind starts from pages with no HWPoison flag: this is how one boot
+// runs many layouts even where unpoison-pfn is refused (after a real MCE).
+void release(const std::string& dev) {
+  unmap(dev);
+  unbind(dev);
+  const std::string p = kDax + dev;
+  if (read_u64(p + "/size") != 0) write_attr(p + "/size", "0");
+}
+
 }  // namespace
+
+json op_dax_teardown(const json& args) {
+  for (auto& d : args.at("devices")) release(d.get<std::string>());
+  return json::object();
+}
+
+// How many ranges will mapping_store() take on one device? Writes `granule`-sized ranges
+// back to back from `start` until the kernel refuses one or `end` is reached, then binds
+// the device (the pgmap gets one range per mapping) and gives everything back.
+json op_dax_range_limit(const json& args) {
+  const std::string dev = args.at("device").get<std::string>();
+  const std::string p = kDax + dev;
+  const uint64_t granule = args.at("granule").get<uint64_t>();
+  uint64_t at = args.at("start").get<uint64_t>();
+  const uint64_t end = args.at("end").get<uint64_t>();
+  const size_t max = args.value("max", size_t{1} << 20);
+  release(dev);
+  if (args.contains("align")) write_attr(p + "/align", std::to_string(args["align"].get<uint64_t>()));
+  size_t n = 0;
+  int err = 0;
+  std::string stop = "end of region";
+  for (; at + granule - 1 <= end && n < max; at += granule) {
+    try {
+      write_attr(p + "/mapping", hex(at) + "-" + hex(at + granule - 1));
+      ++n;
+    } catch (const StepError& e) {
+      err = e.err;
+      stop = "mapping write refused";
+      break;
+    }
+  }
+  if (n == max) stop = "asked maximum";
+  size_t listed = 0;
+  while (exists(p + "/mapping" + std::to_string(listed))) ++listed;
+  int bind_err = 0;
+  std::string drv = args.value("driver", "device_dax");
+  try {
+    write_attr("/sys/bus/dax/drivers/" + drv + "/new_id", dev);
+    if (driver_of(dev) != drv) bind_err = ENODEV;
+  } catch (const StepError& e) {
+    bind_err = e.err;
+  }
+  release(dev);
+  return {{"accepted", n}, {"listed", listed}, {"errno", err}, {"stopped_by", stop}, {"bind_errno", bind_err}};
+}
 
 json op_dax_create(const json& args) {
   const std::string region = args.at("dax_region").get<std::string>();
@@ -44,8 +106,7 @@ json op_dax_create(const json& args) {
 json op_dax_layout(const json& args) {
   const std::string dev = args.at("device").get<std::string>();
   const std::string p = kDax + dev;
-  unbind(dev);
-  if (read_u64(p + "/size") != 0) write_attr(p + "/size", "0");
+  release(dev);
   if (args.contains("align")) write_attr(p + "/align", std::to_string(args["align"].get<uint64_t>()));
   // Ranges are appended in write order: that order defines page_offset.
   for (auto& r : args.at("ranges")) {
@@ -87,16 +148,14 @@ json op_dax_mmap(const json& args) {
   int e = errno;
   ::close(fd);
   if (base == MAP_FAILED) throw StepError("mmap failed", e, path, std::to_string(size));
-  // Early kill: action-optional poison (corrupt-pfn, hard_offline_page) signals only
-  // processes that opted in.
-  if (::prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) != 0)
-    throw StepError("prctl(PR_MCE_KILL_EARLY) failed", errno);
+  // The early-kill policy is set per injection (observe_begin), not here.
   // Fault in the pages that will be poisoned so memory_failure finds this mapper.
   for (auto& off : args.value("touch", json::array())) {
     uint64_t o = off.get<uint64_t>();
     if (o >= size) throw StepError("touch offset beyond the mapping", EINVAL, path, hex(o));
     *static_cast<volatile char*>(static_cast<char*>(base) + o) = 0x5a;
   }
+  unmap(dev);
   g_maps[dev] = {base, size};
   return {{"device", dev}, {"base", reinterpret_cast<uint64_t>(base)}, {"size", size}};
 }

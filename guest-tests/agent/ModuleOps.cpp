@@ -37,6 +37,15 @@ json op_info(const json&) {
   caps["poison:hard_offline"] = exists("/sys/devices/system/memory/hard_offline_page");
   caps["poison:madvise"] = caps["poison:hard_offline"];  // both need CONFIG_MEMORY_FAILURE
   caps["cxl"] = exists("/sys/bus/cxl/devices");
+  // Host-raised MCEs need the guest's machine-check handler (CONFIG_X86_MCE); the AR one
+  // also needs an isolated vCPU for its consumer (the rig boots with isolcpus).
+  caps["poison:mce_ao"] = exists("/sys/devices/system/machinecheck/machinecheck0");
+  std::string iso = exists("/sys/devices/system/cpu/isolated") ? read_attr("/sys/devices/system/cpu/isolated") : "";
+  caps["poison:mce_ar"] = caps["poison:mce_ao"].get<bool>() && !iso.empty();
+  if (!iso.empty()) caps["isolated_cpu"] = std::stoi(iso);
+  caps["vcpus"] = ::sysconf(_SC_NPROCESSORS_ONLN);
+  caps["poison:cxl_debugfs"] = exists("/sys/kernel/debug/cxl");
+  caps["poison:cxl_qmp"] = exists("/sys/kernel/tracing/events/cxl/cxl_poison");
   return {{"kernel", u.release}, {"machine", u.machine}, {"caps", caps}};
 }
 

@@ -16,6 +16,12 @@ json op_dax_bind(const json& args);
 json op_dax_mmap(const json& args);
 json op_kprobes_arm(const json& args);
 json op_inject(const json& args);
+json op_observe_begin(const json& args);
+json op_collect(const json& args);
+json op_cxl_poison(const json& args);
+json op_cpus(const json& args);
+json op_dax_teardown(const json& args);
+json op_dax_range_limit(const json& args);
 
 // Trace/kmsg capture around one injection (TraceOps.cpp).
 void trace_clear();

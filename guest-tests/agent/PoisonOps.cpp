@@ -1,11 +1,19 @@
-// Poison injection through the paths that reach memory_failure(), with everything the
-// kernel reported while it ran: kprobe events, kernel log lines and SIGBUS siginfo.
+// Poison injection and observation. An injection is a window: observe_begin clears the
+// trace buffer, drains the kernel log, resets the SIGBUS record and sets the mapper's
+// early-kill policy (and, for an action-required MCE, starts the pinned consumer);
+// the poison then arrives from the guest (inject) or from the host (QMP), and collect
+// waits for memory_failure() to return before handing back everything seen.
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include "Ops.h"
 #include "Sysfs.h"
@@ -17,7 +25,7 @@ void* mapping_address(const std::string& dev, uint64_t offset);
 namespace {
 
 struct Caught {
-  int signo, code, lsb;
+  int signo, code, lsb, tid;
   uint64_t addr;
 };
 constexpr int kMaxCaught = 64;
@@ -26,9 +34,11 @@ std::atomic<int> g_ncaught{0};
 
 void on_sigbus(int signo, siginfo_t* si, void*) {
   int i = g_ncaught.fetch_add(1);
-  if (i < kMaxCaught) g_caught[i] = {signo, si->si_code, si->si_addr_lsb, reinterpret_cast<uint64_t>(si->si_addr)};
-  // Returning is safe: the signal comes at syscall return (madvise, or the write that
-  // triggered an action-optional kill), not from a faulting load.
+  if (i < kMaxCaught)
+    g_caught[i] = {signo, si->si_code, si->si_addr_lsb, static_cast<int>(::syscall(SYS_gettid)),
+                   reinterpret_cast<uint64_t>(si->si_addr)};
+  // Returning is safe: these signals come at syscall return or from task_work (MCE AR,
+  // memory_failure in the consumer), never from a faulting load of the poisoned page.
 }
 
 void install_handler() {
@@ -42,43 +52,138 @@ void install_handler() {
   done = true;
 }
 
+void set_kill_policy(bool early) {
+  if (::prctl(PR_MCE_KILL, PR_MCE_KILL_SET, early ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE, 0, 0) != 0)
+    throw StepError("prctl(PR_MCE_KILL) failed", errno);
+}
+
+// The action-required consumer: a thread pinned to an isolated vCPU that spins in user
+// mode, so the MCE the host raises on that vCPU interrupts user code (an AR MCE in kernel
+// mode panics). It is a thread of the mapper, so memory_failure() runs in the mapper's mm.
+struct Spinner {
+  std::atomic<bool> spin{false};
+  std::atomic<int> cpu{-1};
+  std::atomic<uint64_t> loops{0};
+  int pinned = -1;
+  int tid = 0;
+  std::thread th;
+};
+Spinner g_spin;
+
+void spinner_main(int cpu) {
+  g_spin.tid = static_cast<int>(::syscall(SYS_gettid));
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  ::sched_setaffinity(0, sizeof set, &set);
+  // Never an early-kill target itself: the main thread's policy decides for the process.
+  ::prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE, 0, 0);
+  for (;;) {
+    if (g_spin.spin.load(std::memory_order_relaxed)) {
+      g_spin.cpu.store(::sched_getcpu(), std::memory_order_relaxed);
+      g_spin.loops.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      ::usleep(1000);
+    }
+  }
+}
+
+void start_spinning(int cpu) {
+  if (g_spin.pinned != cpu) {
+    if (g_spin.pinned >= 0) throw StepError("the AR consumer is already pinned to another cpu", EBUSY);
+    g_spin.pinned = cpu;
+    g_spin.th = std::thread(spinner_main, cpu);
+    g_spin.th.detach();
+  }
+  g_spin.cpu = -1;
+  g_spin.spin = true;
+  uint64_t before = g_spin.loops.load();
+  if (!wait_for([&] { return g_spin.cpu.load() == cpu && g_spin.loops.load() > before + 1000; }, 5000))
+    throw StepError("the AR consumer did not start spinning on cpu " + std::to_string(cpu), ETIMEDOUT);
+}
+
+std::string mf_return_event() { return "cxlrig_mf_ret"; }
+
+bool trace_has(const std::vector<std::string>& lines, const std::string& event) {
+  for (auto& l : lines)
+    if (l.find(" " + event + ":") != std::string::npos) return true;
+  return false;
+}
+
+json collected(const std::vector<std::string>& trace) {
+  json sigs = json::array();
+  for (int i = 0; i < std::min(g_ncaught.load(), kMaxCaught); ++i)
+    sigs.push_back({{"signo", g_caught[i].signo}, {"code", g_caught[i].code}, {"addr", g_caught[i].addr},
+                    {"addr_lsb", g_caught[i].lsb}, {"consumer", g_caught[i].tid == g_spin.tid && g_spin.tid != 0}});
+  return {{"trace", trace}, {"kmsg", kmsg_drain()}, {"signals", sigs}};
+}
+
 }  // namespace
 
-json op_inject(const json& args) {
+json op_observe_begin(const json& args) {
   install_handler();
-  const std::string path = args.at("path").get<std::string>();
-  const uint64_t phys = args.at("phys").get<uint64_t>();
+  set_kill_policy(args.value("early_kill", true));
   trace_clear();
   kmsg_drain();
   g_ncaught = 0;
+  if (args.contains("spin_cpu")) {
+    start_spinning(args["spin_cpu"].get<int>());
+    return {{"spinning", g_spin.cpu.load()}, {"tid", g_spin.tid}};
+  }
+  return json::object();
+}
 
+// Waits until memory_failure() returned (its kretprobe fired) when the path reaches it,
+// then for the expected signals, then hands back what the kernel reported.
+json op_collect(const json& args) {
+  const bool wait_mf = args.value("wait_mf", false);
+  const int timeout_ms = args.value("timeout_ms", 5000);
+  const int signals = args.value("signals", 0);
+  const int settle_ms = args.value("settle_ms", 30);
+  std::vector<std::string> trace;
+  bool returned = !wait_mf || wait_for([&] { return trace_has(trace = trace_read(), mf_return_event()); }, timeout_ms);
+  wait_for([&] { return g_ncaught.load() >= signals; }, signals ? timeout_ms : 0);
+  sleep_ms(settle_ms);  // a late or an extra signal must still be seen
+  g_spin.spin = false;
+  json out = collected(trace_read());
+  out["mf_returned"] = returned;
+  return out;
+}
+
+json op_inject(const json& args) {
+  op_observe_begin(args);
+  const std::string path = args.at("path").get<std::string>();
+  const uint64_t phys = args.at("phys").get<uint64_t>();
   int err = 0;
+  auto write_err = [&](const std::string& file, const std::string& value) {
+    try {
+      write_attr(file, value);
+    } catch (const StepError& e) {
+      if (e.err == ENOENT) throw;
+      err = e.err;
+    }
+  };
   if (path == "madvise") {
     void* at = mapping_address(args.at("device").get<std::string>(), args.at("offset").get<uint64_t>());
     if (::madvise(at, 4096, MADV_HWPOISON) != 0) err = errno;
   } else if (path == "corrupt_pfn") {
-    try {
-      write_attr("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(phys / 4096));
-    } catch (const StepError& e) {
-      if (e.err == ENOENT) throw;
-      err = e.err;
-    }
+    write_err("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(phys / 4096));
   } else if (path == "hard_offline") {
-    try {
-      write_attr("/sys/devices/system/memory/hard_offline_page", hex(phys));
-    } catch (const StepError& e) {
-      if (e.err == ENOENT) throw;
-      err = e.err;
-    }
+    write_err("/sys/devices/system/memory/hard_offline_page", hex(phys));
   } else {
-    throw StepError("unknown poison path \"" + path + "\"", EINVAL);
+    throw StepError("unknown guest poison path \"" + path + "\"", EINVAL);
   }
+  // The guest paths call memory_failure() synchronously: it has returned by now.
+  json c = args.value("collect", json::object());
+  c["wait_mf"] = false;
+  json out = op_collect(c);
+  out["errno"] = err;
+  return out;
+}
 
-  json sigs = json::array();
-  for (int i = 0; i < std::min(g_ncaught.load(), kMaxCaught); ++i)
-    sigs.push_back({{"signo", g_caught[i].signo}, {"code", g_caught[i].code}, {"addr", g_caught[i].addr},
-                    {"addr_lsb", g_caught[i].lsb}});
-  return {{"errno", err}, {"trace", trace_read()}, {"kmsg", kmsg_drain()}, {"signals", sigs}};
+json op_cpus(const json&) {
+  std::string isolated = exists("/sys/devices/system/cpu/isolated") ? read_attr("/sys/devices/system/cpu/isolated") : "";
+  return {{"online", ::sysconf(_SC_NPROCESSORS_ONLN)}, {"isolated", isolated}};
 }
 
 }  // namespace agent

@@ -72,6 +72,12 @@ int main() {
       {"dax_mmap", agent::op_dax_mmap},
       {"kprobes_arm", agent::op_kprobes_arm},
       {"inject", agent::op_inject},
+      {"observe_begin", agent::op_observe_begin},
+      {"collect", agent::op_collect},
+      {"cxl_poison", agent::op_cxl_poison},
+      {"cpus", agent::op_cpus},
+      {"dax_teardown", agent::op_dax_teardown},
+      {"dax_range_limit", agent::op_dax_range_limit},
       {"shutdown", op_shutdown},
   };
   json ready = agent::op_info({});

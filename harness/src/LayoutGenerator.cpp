@@ -33,13 +33,52 @@ void shuffle(std::vector<T>& v, SplitMix64& rng) {
 }
 }  // namespace
 
+const char* to_string(RangeOrder o) {
+  switch (o) {
+    case RangeOrder::kShuffled: return "shuffled";
+    case RangeOrder::kAscending: return "ascending";
+    case RangeOrder::kDescending: return "descending";
+  }
+  return "?";
+}
+
+namespace {
+// Whole granules of the region, counted from its first aligned address.
+uint64_t aligned_blocks(RegionSpan region, uint64_t granule, uint64_t* first = nullptr) {
+  uint64_t start = (region.base + granule - 1) / granule * granule;
+  uint64_t end = (region.base + region.size) / granule * granule;
+  if (first) *first = start;
+  return end > start ? (end - start) / granule : 0;
+}
+}  // namespace
+
+std::vector<DeviceLayoutSpec> draw_specs(uint64_t seed, RegionSpan region, const std::vector<DeviceShape>& shapes) {
+  // A stream of its own (seed ^ constant) so the positions drawn by generate_layout from
+  // the same seed do not depend on how many draws the shapes took.
+  SplitMix64 rng(seed ^ 0x5eed5eed5eed5eedull);
+  std::vector<DeviceLayoutSpec> out;
+  uint64_t total = 1;
+  for (const auto& s : shapes) {
+    DeviceLayoutSpec d;
+    d.ranges = s.min_ranges + static_cast<unsigned>(rng.below(s.max_ranges - s.min_ranges + 1));
+    d.order = s.orders.at(rng.below(s.orders.size()));
+    d.align = s.aligns.at(rng.below(s.aligns.size()));
+    total += d.ranges;
+    out.push_back(d);
+  }
+  // Keep an alignment only if the whole layout still fits at that granule.
+  auto fits = [&](uint64_t g) { return total * 2 - 1 <= aligned_blocks(region, std::max(g, kMinGranule)); };
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!fits(out[i].align)) out[i].align = *std::min_element(shapes[i].aligns.begin(), shapes[i].aligns.end());
+  return out;
+}
+
 Layout generate_layout(uint64_t seed, RegionSpan region,
                        const std::vector<DeviceLayoutSpec>& devices) {
   uint64_t granule = kMinGranule;
   for (const auto& d : devices) granule = std::max(granule, d.align);
-  if (region.base % granule)
-    throw InputError("layout", "region base is not aligned to " + std::to_string(granule));
-  const uint64_t blocks = region.size / granule;
+  uint64_t first = 0;
+  const uint64_t blocks = aligned_blocks(region, granule, &first);
   size_t total = 1;  // the hole
   for (const auto& d : devices) {
     if (d.ranges == 0) throw InputError("layout.ranges", "a device needs at least one range");
@@ -47,7 +86,8 @@ Layout generate_layout(uint64_t seed, RegionSpan region,
   }
   if (total * 2 - 1 > blocks)
     throw InputError("layout", std::to_string(total - 1) + " ranges of " +
-                                   std::to_string(granule >> 20) + " MiB with gaps do not fit a " +
+                                   std::to_string(granule >> 20) + " MiB with gaps do not fit the " +
+                                   std::to_string(blocks) + " aligned granules of a " +
                                    std::to_string(region.size >> 20) + " MiB region",
                      "fewer ranges, a smaller align, or a bigger region");
 
@@ -74,7 +114,7 @@ Layout generate_layout(uint64_t seed, RegionSpan region,
   std::vector<PhysRange> segs;
   uint64_t at = gaps[0];
   for (size_t i = 0; i < total; ++i) {
-    uint64_t start = region.base + at * granule;
+    uint64_t start = first + at * granule;
     segs.push_back({start, start + sizes[i] * granule - 1});
     at += sizes[i] + 1 + gaps[i + 1];
   }
@@ -88,10 +128,15 @@ Layout generate_layout(uint64_t seed, RegionSpan region,
   for (const auto& d : devices) {
     std::vector<PhysRange> mine;
     for (unsigned r = 0; r < d.ranges; ++r) mine.push_back(segs[order[k++]]);
-    bool ascending = std::is_sorted(mine.begin(), mine.end(),
-                                    [](auto& a, auto& b) { return a.start < b.start; });
-    if (mine.size() > 1 && ascending) std::swap(mine[0], mine[1]);
-    out.devices.push_back({RangeTable(std::move(mine)), d.align});
+    auto by_start = [](auto& a, auto& b) { return a.start < b.start; };
+    if (d.order == RangeOrder::kAscending) {
+      std::sort(mine.begin(), mine.end(), by_start);
+    } else if (d.order == RangeOrder::kDescending) {
+      std::sort(mine.begin(), mine.end(), [&](auto& a, auto& b) { return by_start(b, a); });
+    } else if (mine.size() > 1 && std::is_sorted(mine.begin(), mine.end(), by_start)) {
+      std::swap(mine[0], mine[1]);
+    }
+    out.devices.push_back({RangeTable(std::move(mine)), d.align, d.order});
   }
   out.hole = segs[order[k]];
   return out;

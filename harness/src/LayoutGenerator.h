@@ -19,14 +19,28 @@ class SplitMix64 {
   uint64_t s_;
 };
 
+// The order ranges are written to `mapping`, by physical address. Shuffled never yields
+// ascending order for more than one range, so write order and physical order differ.
+enum class RangeOrder { kShuffled, kAscending, kDescending };
+const char* to_string(RangeOrder o);
+
 struct DeviceLayoutSpec {
   unsigned ranges = 1;
   uint64_t align = kPageSize;
+  RangeOrder order = RangeOrder::kShuffled;
+};
+
+// What a scenario allows; each layout draws one DeviceLayoutSpec from it.
+struct DeviceShape {
+  unsigned min_ranges = 3, max_ranges = 3;
+  std::vector<uint64_t> aligns = {kPageSize};
+  std::vector<RangeOrder> orders = {RangeOrder::kShuffled};
 };
 
 struct DeviceLayout {
   RangeTable table;   // in the order the ranges are written to `mapping`
   uint64_t align = kPageSize;
+  RangeOrder order = RangeOrder::kShuffled;
 };
 
 struct Layout {
@@ -40,9 +54,14 @@ struct RegionSpan {
   uint64_t size = 0;
 };
 
+// Draws a range count, an alignment and an order for every device. Alignments the region
+// cannot hold (a 1 GiB-aligned range needs three aligned GiB with the hole) are left out;
+// when none fits, the smallest is kept and generate_layout reports the misfit.
+std::vector<DeviceLayoutSpec> draw_specs(uint64_t seed, RegionSpan region, const std::vector<DeviceShape>& shapes);
+
 // Lays out every device's ranges disjointly in the region, with at least one granule
 // between any two, in a random physical order; multi-range devices never get their ranges
-// in ascending physical order (the case the old fsdev code got wrong).
+// in ascending physical order unless asked (the case the old fsdev code got wrong).
 // Throws InputError when the region cannot hold that many ranges.
 Layout generate_layout(uint64_t seed, RegionSpan region,
                        const std::vector<DeviceLayoutSpec>& devices);

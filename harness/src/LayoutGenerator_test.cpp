@@ -88,3 +88,55 @@ TEST(SplitMix64, BelowStaysInBounds) {
   SplitMix64 r(9);
   for (int i = 0; i < 1000; ++i) EXPECT_LT(r.below(3), 3u);
 }
+
+TEST(LayoutGenerator, OrdersAreHonoured) {
+  RegionSpan r{0x3d0000000, 4096 * MiB};
+  auto by_start = [](auto& a, auto& b) { return a.start < b.start; };
+  for (uint64_t seed = 1; seed < 30; ++seed) {
+    auto l = generate_layout(seed, r, {{5, 4096, RangeOrder::kAscending}, {5, 4096, RangeOrder::kDescending}});
+    auto& a = l.devices[0].table.ranges();
+    auto& d = l.devices[1].table.ranges();
+    EXPECT_TRUE(std::is_sorted(a.begin(), a.end(), by_start));
+    EXPECT_TRUE(std::is_sorted(d.rbegin(), d.rend(), by_start));
+    expect_valid(l, r);
+  }
+}
+
+TEST(LayoutGenerator, UnalignedRegionBaseUsesItsAlignedPart) {
+  // QEMU's window puts the region at 0x3d0000000: 256 MiB aligned, not 1 GiB.
+  RegionSpan r{0x3d0000000, 4096 * MiB};
+  auto l = generate_layout(5, r, {{1, 1024 * MiB}});
+  for (auto& x : l.devices[0].table.ranges()) {
+    EXPECT_EQ(x.start % (1024 * MiB), 0u);
+    EXPECT_GE(x.start, r.base);
+    EXPECT_LE(x.end, r.base + r.size - 1);
+  }
+  EXPECT_THROW(generate_layout(5, r, {{2, 1024 * MiB}}), InputError);  // 5 aligned GiB needed, 3 there
+}
+
+TEST(LayoutGenerator, DrawSpecsStaysInTheShapeAndDropsAlignsThatDoNotFit) {
+  RegionSpan r{0x3d0000000, 4096 * MiB};
+  DeviceShape s{1, 6, {4096, 2 * MiB, 1024 * MiB}, {RangeOrder::kShuffled, RangeOrder::kAscending}};
+  std::set<uint64_t> aligns;
+  std::set<unsigned> counts;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    auto specs = draw_specs(seed, r, {s, s});
+    for (auto& d : specs) {
+      EXPECT_GE(d.ranges, 1u);
+      EXPECT_LE(d.ranges, 6u);
+      EXPECT_NE(d.order, RangeOrder::kDescending);
+      aligns.insert(d.align);
+      counts.insert(d.ranges);
+    }
+    // A 1 GiB align never fits two devices plus the hole in 3 aligned GiB.
+    for (auto& d : specs) EXPECT_NE(d.align, 1024 * MiB);
+    EXPECT_NO_THROW(generate_layout(seed, r, specs));
+    EXPECT_EQ(draw_specs(seed, r, {s, s})[0].ranges, specs[0].ranges) << "same seed, same draw";
+  }
+  EXPECT_EQ(aligns.size(), 2u);
+  EXPECT_EQ(counts.size(), 6u);
+  // One device with one range can take 1 GiB: the draw keeps it sometimes.
+  std::set<uint64_t> one;
+  for (uint64_t seed = 0; seed < 200; ++seed) one.insert(draw_specs(seed, r, {{1, 1, s.aligns, s.orders}})[0].align);
+  EXPECT_TRUE(one.count(1024 * MiB));
+}

@@ -1,5 +1,6 @@
 #include "Oracle.h"
 
+#include <algorithm>
 #include <bit>
 #include <set>
 
@@ -20,39 +21,72 @@ std::string hex(uint64_t v) {
   return b;
 }
 
-std::vector<PoisonTarget> plan_targets(const Scenario& s, const Layout& layout) {
+const ObserverCell* CheckRow::cell(const std::string& observer) const {
+  for (auto& c : cells)
+    if (c.observer == observer) return &c;
+  return nullptr;
+}
+
+namespace {
+
+std::vector<PoisonPath> paths_for(const ScenarioDevice& d, const std::vector<PoisonPath>& enabled, bool inside) {
+  std::vector<PoisonPath> out;
+  for (auto p : d.paths.empty() ? all_poison_paths() : d.paths)
+    if ((enabled.empty() || std::count(enabled.begin(), enabled.end(), p)) && path_applies(p, d, inside))
+      out.push_back(p);
+  return out;
+}
+
+}  // namespace
+
+std::vector<PoisonTarget> plan_targets(const Scenario& s, const Layout& layout, const std::vector<PoisonPath>& enabled,
+                                       size_t li) {
   std::vector<PoisonTarget> out;
   for (size_t d = 0; d < s.devices.size(); ++d) {
     const auto& sd = s.devices[d];
     const auto& table = layout.devices.at(d).table;
+    const auto in_paths = paths_for(sd, enabled, true), out_paths = paths_for(sd, enabled, false);
+    size_t n_in = 0, n_out = 0;  // separate rotations: outside points have fewer paths
     for (size_t r = 0; r < table.count(); ++r) {
       const auto& range = table.ranges()[r];
       std::set<uint64_t> seen;  // a one-page range has first == last: poison it once
-      for (size_t k = 0; k < s.points.size(); ++k) {
-        uint64_t pages = range.size() / kPageSize;
+      for (Point pt : s.points) {
         uint64_t phys = range.start;
-        if (s.points[k] == Point::kInterior) phys += (pages / 2) * kPageSize;
-        if (s.points[k] == Point::kLast) phys = range.end + 1 - kPageSize;
-        if (!seen.insert(phys).second) continue;
-        out.push_back({d, r, to_string(s.points[k]), phys, sd.paths[(r + k) % sd.paths.size()], sd.observer});
+        bool inside = true;
+        switch (pt) {
+          case Point::kFirst: break;
+          case Point::kInterior: phys += (range.size() / kPageSize / 2) * kPageSize; break;
+          case Point::kLast: phys = range.end + 1 - kPageSize; break;
+          case Point::kBefore:
+            if (range.start < kPageSize) continue;
+            phys = range.start - kPageSize, inside = false;
+            break;
+          case Point::kAfter: phys = range.end + 1, inside = false; break;
+        }
+        const auto& list = inside ? in_paths : out_paths;
+        if (list.empty() || !seen.insert(phys).second) continue;
+        size_t& n = inside ? n_in : n_out;
+        out.push_back({d, r, inside, to_string(pt), phys, list[(n + li) % list.size()], n % 2 == 0});
+        ++n;
       }
     }
   }
-  if (s.outside_device >= 0)
-    out.push_back({static_cast<size_t>(s.outside_device), std::nullopt, "outside", layout.hole.start,
-                   s.outside_path, s.devices[s.outside_device].observer});
+  if (s.outside_device >= 0) {
+    const auto& sd = s.devices[s.outside_device];
+    auto list = paths_for(sd, enabled, false);
+    PoisonPath p = s.outside_path;
+    if (!list.empty() && !std::count(list.begin(), list.end(), p)) p = list[li % list.size()];
+    if (!list.empty())
+      out.push_back({static_cast<size_t>(s.outside_device), std::nullopt, false, "outside", layout.hole.start, p, true});
+  }
   return out;
-}
-
-int expected_dax_sigbus_code(PoisonPath path, bool injector_is_mapper) {
-  return (path == PoisonPath::kMadvise || injector_is_mapper) ? kBusMceerrAr : kBusMceerrAo;
 }
 
 namespace {
 
 CheckRow base_row(const PoisonTarget& t, const std::string& device, const std::string& driver) {
   CheckRow row;
-  row.id = device + "/" + (t.range ? "r" + std::to_string(*t.range) : std::string("out")) + "/" + t.point + "/" +
+  row.id = device + "/" + (t.range ? "r" + std::to_string(*t.range) : std::string("hole")) + "/" + t.point + "/" +
            to_string(t.path);
   row.device = device;
   row.driver = driver;
@@ -60,94 +94,186 @@ CheckRow base_row(const PoisonTarget& t, const std::string& device, const std::s
   row.point = t.point;
   row.phys = t.phys;
   row.path = to_string(t.path);
-  row.observer = to_string(t.observer);
   return row;
 }
 
-void fail(CheckRow& row, const std::string& why) {
-  row.verdict = Verdict::kFail;
-  row.reason += (row.reason.empty() ? "" : "; ") + why;
+// Builds one observer's cell; fail() marks it and says why on the row.
+struct CellBuilder {
+  CheckRow& row;
+  ObserverCell c;
+  CellBuilder(CheckRow& r, const char* name, std::string expected) : row(r) {
+    c.observer = name;
+    c.expected = std::move(expected);
+  }
+  void fail(const std::string& why) {
+    c.verdict = Verdict::kFail;
+    row.verdict = Verdict::kFail;
+    row.reason += (row.reason.empty() ? "" : "; ") + c.observer + ": " + why;
+  }
+  ~CellBuilder() { row.cells.push_back(c); }
+};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s.empty() ? "none" : s;
 }
 
-// Cross-check: memory_failure must have been entered for exactly this PFN. For a page outside
-// every device it may not be entered at all (corrupt-pfn refuses a PFN without a struct
-// page with ENXIO), but if it is, the PFN must still match.
-void check_memory_failure_pfn(CheckRow& row, uint64_t phys, bool must_enter, const InjectionObservation& obs) {
-  std::vector<uint64_t> pfns;
-  for (auto& e : obs.events)
-    if (e.event == kMemoryFailureEvent)
-      if (auto p = e.u64("pfn")) pfns.push_back(*p);
-  std::optional<uint64_t> logged;
-  for (auto& m : obs.kmsg)
-    if (auto p = memory_failure_pfn(m)) logged = p;
-  row.details["mf_pfn"] = pfns.empty() ? nlohmann::json() : nlohmann::json(hex(pfns.front()));
-  row.details["kmsg_pfn"] = logged ? nlohmann::json(hex(*logged)) : nlohmann::json();
-  const uint64_t want = phys / kPageSize;
-  if (obs.mf_probe_armed && pfns.empty() && must_enter) fail(row, "memory_failure() was not entered");
-  if (!pfns.empty() && pfns.front() != want) fail(row, "memory_failure() got pfn " + hex(pfns.front()) + ", want " + hex(want));
-  if (logged && *logged != want) fail(row, "kernel log names pfn " + hex(*logged) + ", want " + hex(want));
-}
-
-void judge_notify(CheckRow& row, const std::optional<RangeHit>& hit, const InjectionObservation& obs) {
-  std::vector<const TraceEvent*> notes;
-  for (auto& e : obs.events)
-    if (e.event == kNotifyEvent) notes.push_back(&e);
-  if (hit) {
-    row.expected = hex(hit->dev_offset);
-    if (notes.empty()) {
-      row.observed = "none";
-      return fail(row, "dax_holder_notify_failure() was not called");
-    }
-    auto off = notes.front()->u64("offset");
-    row.observed = off ? hex(*off) : "?";
-    row.details["len"] = notes.front()->fields.count("len") ? notes.front()->fields.at("len") : "";
-    row.details["flags"] = notes.front()->fields.count("flags") ? notes.front()->fields.at("flags") : "";
-    if (!off || *off != hit->dev_offset) fail(row, "reported offset differs from page_offset*4096 + (P - start)");
-    if (notes.size() > 1) fail(row, std::to_string(notes.size()) + " notify calls for one page");
-  } else {
-    // Fixed kernels report U64_MAX (or do not notify) for a PFN outside every range.
-    row.expected = "none or " + hex(kOffsetOutside);
-    if (notes.empty()) {
-      row.observed = "none";
-    } else {
-      auto off = notes.front()->u64("offset");
-      row.observed = off ? hex(*off) : "?";
-      if (!off || *off != kOffsetOutside) fail(row, "a PFN outside every range was attributed to a device offset");
-    }
+void judge_mf(CheckRow& row, uint64_t pfn, const ExpectedObservations& e, const InjectionObservation& obs) {
+  CellBuilder b(row, "mf", e.mf_entry == Presence::kNone ? "none" : hex(pfn) + "/" + hex(e.mf_flags));
+  if (!obs.mf_probe_armed) {
+    b.c.observed = "unarmed";
+    b.c.verdict = Verdict::kSkip;
+    return;
+  }
+  std::vector<std::string> seen;
+  bool match = false;
+  size_t n = 0;
+  for (auto& ev : obs.events) {
+    if (ev.event != kMemoryFailureEvent) continue;
+    ++n;
+    auto p = ev.u64("pfn");
+    auto f = ev.u64("flags");
+    seen.push_back((p ? hex(*p) : "?") + "/" + (f ? hex(*f) : "?"));
+    match = match || (p == pfn && f == static_cast<uint64_t>(e.mf_flags));
+  }
+  b.c.observed = join(seen);
+  if (e.mf_entry == Presence::kNone && n) return b.fail("memory_failure() was entered but this path must not reach it");
+  if (e.mf_entry == Presence::kOnce) {
+    if (n == 0) return b.fail("memory_failure() was not entered");
+    if (!match) return b.fail("memory_failure() entered with " + seen.front() + ", want " + b.c.expected);
+    if (n > 1) return b.fail(std::to_string(n) + " memory_failure() calls for one injection");
   }
 }
 
-void judge_sigbus(CheckRow& row, const PoisonTarget& t, const std::optional<RangeHit>& hit, uint64_t align,
+void judge_kmsg(CheckRow& row, uint64_t pfn, const ExpectedObservations& e, const InjectionObservation& obs) {
+  CellBuilder b(row, "kmsg", e.kmsg == Presence::kOnce ? hex(pfn) : e.kmsg == Presence::kNone ? "none" : "none or " + hex(pfn));
+  std::set<uint64_t> pfns;
+  for (auto& m : obs.kmsg)
+    if (auto p = memory_failure_pfn(m)) pfns.insert(*p);
+  std::vector<std::string> seen;
+  for (auto p : pfns) seen.push_back(hex(p));
+  b.c.observed = join(seen);
+  if (e.kmsg == Presence::kNone && !pfns.empty()) return b.fail("the kernel logged a memory failure this path must not cause");
+  if (e.kmsg == Presence::kOnce && pfns.empty()) return b.fail("no \"Memory failure: <pfn>\" line in the kernel log");
+  if (!pfns.empty() && (pfns.size() > 1 || *pfns.begin() != pfn)) return b.fail("kernel log names pfn " + join(seen) + ", want " + hex(pfn));
+}
+
+void judge_notify(CheckRow& row, const std::optional<RangeHit>& hit, const ExpectedObservations& e,
+                  const InjectionObservation& obs) {
+  std::vector<const TraceEvent*> notes;
+  for (auto& ev : obs.events)
+    if (ev.event == kNotifyEvent) notes.push_back(&ev);
+  std::string want = e.notify == Presence::kOnce ? hex(hit->dev_offset) + "/" + hex(e.notify_flags)
+                     : e.notify == Presence::kOptional ? "none or " + hex(kOffsetOutside) : "none";
+  CellBuilder b(row, "notify", want);
+  std::vector<std::string> seen;
+  for (auto* n : notes)
+    seen.push_back((n->u64("offset") ? hex(*n->u64("offset")) : "?") + "/" + (n->u64("flags") ? hex(*n->u64("flags")) : "?"));
+  b.c.observed = join(seen);
+  if (!notes.empty()) {
+    row.details["notify_len"] = notes.front()->fields.count("len") ? notes.front()->fields.at("len") : "";
+  }
+  if (e.notify == Presence::kNone && !notes.empty()) return b.fail("dax_holder_notify_failure() was called; this device must not notify");
+  if (e.notify == Presence::kOptional) {
+    if (!notes.empty() && notes.front()->u64("offset") != kOffsetOutside)
+      return b.fail("a pfn outside every range was attributed to a device offset");
+    return;
+  }
+  if (e.notify != Presence::kOnce) return;
+  if (notes.empty()) return b.fail("dax_holder_notify_failure() was not called");
+  if (notes.front()->u64("offset") != hit->dev_offset) return b.fail("reported offset differs from page_offset*4096 + (P - start)");
+  if (notes.front()->u64("flags") != static_cast<uint64_t>(e.notify_flags))
+    return b.fail("mf_flags " + seen.front() + " differ from the path's " + hex(e.notify_flags));
+  if (notes.front()->u64("len") != kPageSize) return b.fail("len is not one page");
+  if (notes.size() > 1) return b.fail(std::to_string(notes.size()) + " notify calls for one page");
+}
+
+std::string describe(const SigInfo& s, uint64_t base) {
+  std::string code = s.code == kBusMceerrAr ? "AR" : s.code == kBusMceerrAo ? "AO" : s.code == kSiKernel ? "KERNEL" : std::to_string(s.code);
+  if (s.code == kSiKernel) return code;
+  return code + (s.addr >= base ? "+" + hex(s.addr - base) : "@" + hex(s.addr)) + "/" + std::to_string(s.addr_lsb);
+}
+
+void judge_sigbus(CheckRow& row, const std::optional<RangeHit>& hit, uint64_t align, const ExpectedObservations& e,
                   const InjectionObservation& obs) {
   std::vector<const SigInfo*> bus;
   for (auto& s : obs.signals)
     if (s.signo == 7 /* SIGBUS */) bus.push_back(&s);
-  if (!hit) {
-    row.expected = "no signal";
-    row.observed = bus.empty() ? "no signal" : "si_addr " + hex(bus.front()->addr);
-    if (!bus.empty()) fail(row, "SIGBUS for a page the mapping does not hold");
+  const int want_lsb = std::countr_zero(align);
+  const uint64_t want_block = hit ? hit->dev_offset & ~(align - 1) : 0;
+  std::string want = e.signal == SignalKind::kNone ? "none"
+                     : e.signal == SignalKind::kKernel ? "KERNEL"
+                     : std::string(e.signal == SignalKind::kMceerrAr ? "AR" : "AO") + "+" + hex(want_block) + "/" + std::to_string(want_lsb);
+  CellBuilder b(row, "sigbus", want);
+  std::vector<std::string> seen;
+  for (auto* s : bus) seen.push_back(describe(*s, obs.map_base));
+  b.c.observed = join(seen);
+  if (!bus.empty()) {
+    row.details["si_addr"] = hex(bus.front()->addr);
+    row.details["si_code"] = bus.front()->code;
+    row.details["si_addr_lsb"] = bus.front()->addr_lsb;
+  }
+  if (e.signal == SignalKind::kNone) {
+    if (!bus.empty()) b.fail("SIGBUS where none is due");
     return;
   }
-  // SIGBUS reports the poisoned block at the device's alignment.
-  const uint64_t want = hit->dev_offset & ~(align - 1);
-  const int want_lsb = std::countr_zero(align);
-  const int want_code = expected_dax_sigbus_code(t.path, obs.injector_is_mapper);
-  row.expected = hex(want);
-  if (bus.empty()) {
-    row.observed = "no signal";
-    return fail(row, "no SIGBUS delivered to the mapper");
-  }
+  if (bus.empty()) return b.fail("no SIGBUS delivered");
+  if (bus.size() > 1) b.fail(std::to_string(bus.size()) + " SIGBUS for one injection");
   const SigInfo& s = *bus.front();
-  uint64_t got = s.addr - obs.map_base;
-  row.observed = s.addr >= obs.map_base ? hex(got) : "si_addr " + hex(s.addr) + " below base";
-  row.details["si_addr"] = hex(s.addr);
-  row.details["si_code"] = s.code == kBusMceerrAr ? "BUS_MCEERR_AR" : s.code == kBusMceerrAo ? "BUS_MCEERR_AO" : std::to_string(s.code);
-  row.details["si_addr_lsb"] = s.addr_lsb;
-  if (s.addr < obs.map_base || got != want) fail(row, "si_addr - base differs from the expected offset");
-  if (s.addr_lsb != want_lsb) fail(row, "si_addr_lsb " + std::to_string(s.addr_lsb) + ", want " + std::to_string(want_lsb));
-  if (s.code != want_code)
-    fail(row, "si_code " + std::to_string(s.code) + ", want " + (want_code == kBusMceerrAr ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO"));
-  if (bus.size() > 1) fail(row, std::to_string(bus.size()) + " SIGBUS for one page");
+  if (e.signal == SignalKind::kKernel) {
+    if (s.code != kSiKernel) b.fail("si_code " + std::to_string(s.code) + ", want SI_KERNEL");
+    return;
+  }
+  const int want_code = e.signal == SignalKind::kMceerrAr ? kBusMceerrAr : kBusMceerrAo;
+  if (s.code != want_code) b.fail("si_code " + std::to_string(s.code) + ", want " + to_string(e.signal));
+  if (s.addr_lsb != want_lsb) b.fail("si_addr_lsb " + std::to_string(s.addr_lsb) + ", want " + std::to_string(want_lsb));
+  // si_addr_lsb gives the extent: the reported block is si_addr with the low bits cleared.
+  const uint64_t mask = s.addr_lsb > 0 && s.addr_lsb < 64 ? ~((uint64_t{1} << s.addr_lsb) - 1) : ~uint64_t{0};
+  if (s.addr < obs.map_base || ((s.addr - obs.map_base) & mask) != want_block)
+    b.fail("si_addr - base is not the poisoned block's offset " + hex(want_block));
+}
+
+void judge_qmp(CheckRow& row, const ExpectedObservations& e, const InjectionObservation& obs) {
+  CellBuilder b(row, "qmp", e.qmp_events == 0 ? "none" : std::to_string(e.qmp_events) + (e.qmp_action_required ? "(1 AR)" : "(AO)"));
+  size_t ar = 0;
+  bool all_inject = true;
+  for (auto& q : obs.qmp) {
+    ar += q.action_required;
+    all_inject = all_inject && q.action == "inject" && q.recipient == "guest";
+  }
+  b.c.observed = obs.qmp.empty() ? "none" : std::to_string(obs.qmp.size()) + "(" + std::to_string(ar) + " AR)";
+  if (obs.qmp.size() != e.qmp_events)
+    return b.fail(std::to_string(obs.qmp.size()) + " MEMORY_FAILURE events, want " + std::to_string(e.qmp_events));
+  if (!all_inject) return b.fail("a MEMORY_FAILURE event is not guest/inject (QEMU reset or ignored the MCE)");
+  if (ar != (e.qmp_action_required ? 1u : 0u)) return b.fail(std::to_string(ar) + " events carry action-required");
+}
+
+void judge_cxl(CheckRow& row, uint64_t phys, const std::optional<DpaTarget>& dpa, const InjectionObservation& obs) {
+  CellBuilder b(row, "cxl", dpa ? "hpa " + hex(phys) + " dpa " + hex(dpa->dpa) + ", cleared" : "?");
+  if (!dpa) return b.fail("internal: no DPA for the target");
+  row.details["memdev"] = dpa->memdev;
+  row.details["dpa"] = hex(dpa->dpa);
+  const CxlPoisonRecord* rec = nullptr;
+  for (auto& r : obs.listed)
+    if (r.memdev == dpa->memdev && r.dpa <= dpa->dpa && dpa->dpa < r.dpa + std::max<uint64_t>(r.dpa_len, 1)) rec = &r;
+  if (!rec) {
+    b.c.observed = std::to_string(obs.listed.size()) + " records, none at the dpa";
+    return b.fail("the poison list has no record at dpa " + hex(dpa->dpa));
+  }
+  b.c.observed = "hpa " + (rec->hpa ? hex(*rec->hpa) : std::string("none")) + " dpa " + hex(rec->dpa);
+  row.details["cxl_source"] = rec->source;
+  row.details["cxl_region"] = rec->region;
+  row.details["dpa_len"] = rec->dpa_len;
+  if (rec->dpa != dpa->dpa) b.fail("record dpa " + hex(rec->dpa) + ", injected " + hex(dpa->dpa));
+  if (!rec->hpa || *rec->hpa != phys) b.fail("hpa is not region base + the dpa's offset (" + hex(phys) + ")");
+  if (!dpa->region.empty() && rec->region != dpa->region) b.fail("record names region \"" + rec->region + "\"");
+  bool still = false;
+  for (auto& r : obs.after_clear)
+    if (r.memdev == dpa->memdev && r.dpa <= dpa->dpa && dpa->dpa < r.dpa + std::max<uint64_t>(r.dpa_len, 1)) still = true;
+  if (obs.clear_err) b.fail("clear_poison failed with errno " + std::to_string(obs.clear_err));
+  if (still) b.fail("the record is still listed after clear_poison");
+  b.c.observed += still ? ", not cleared" : ", cleared";
 }
 
 }  // namespace
@@ -160,36 +286,51 @@ CheckRow judge_readback(const std::string& device, const std::string& driver, co
   row.driver = driver;
   row.point = "readback";
   row.path = "sysfs";
-  row.observer = "mappingN";
-  row.expected = std::to_string(model.count()) + " ranges, size " + hex(model.total_size());
-  row.observed = std::to_string(rb.ranges.size()) + " ranges, size " + hex(rb.size);
-  if (rb.ranges.size() != model.count()) fail(row, "range count differs");
+  row.expected = std::to_string(model.count()) + " ranges";
+  CellBuilder b(row, "sysfs", std::to_string(model.count()) + " ranges, size " + hex(model.total_size()));
+  b.c.observed = std::to_string(rb.ranges.size()) + " ranges, size " + hex(rb.size);
+  if (rb.ranges.size() != model.count()) b.fail("range count differs");
   for (size_t i = 0; i < std::min(rb.ranges.size(), model.count()); ++i) {
     const auto& m = model.ranges()[i];
     if (!(rb.ranges[i] == m))
-      fail(row, "mapping" + std::to_string(i) + " is " + hex(rb.ranges[i].start) + "-" + hex(rb.ranges[i].end) +
-                    ", written " + hex(m.start) + "-" + hex(m.end));
+      b.fail("mapping" + std::to_string(i) + " is " + hex(rb.ranges[i].start) + "-" + hex(rb.ranges[i].end) + ", written " +
+             hex(m.start) + "-" + hex(m.end));
     if (i < rb.page_offsets.size() && rb.page_offsets[i] != model.page_offset(i))
-      fail(row, "mapping" + std::to_string(i) + "/page_offset is " + hex(rb.page_offsets[i]) + ", want " +
-                    hex(model.page_offset(i)));
+      b.fail("mapping" + std::to_string(i) + "/page_offset is " + hex(rb.page_offsets[i]) + ", want " + hex(model.page_offset(i)));
   }
-  if (rb.page_offsets.size() != rb.ranges.size()) fail(row, "page_offset missing for some mappings");
-  if (rb.size != model.total_size()) fail(row, "size differs from the sum of the ranges");
+  if (rb.page_offsets.size() != rb.ranges.size()) b.fail("page_offset missing for some mappings");
+  if (rb.size != model.total_size()) b.fail("size differs from the sum of the ranges");
   return row;
 }
 
 CheckRow judge_injection(const PoisonTarget& t, const std::string& device, const std::string& driver,
-                         const DeviceLayout& model, const InjectionObservation& obs) {
+                         const DeviceLayout& model, const InjectionContext& ctx, const InjectionObservation& obs,
+                         const std::optional<DpaTarget>& dpa) {
   CheckRow row = base_row(t, device, driver);
   auto hit = model.table.locate(t.phys);
-  if (t.range && (!hit || hit->index != *t.range)) {
-    fail(row, "internal: target phys is not in its range");
+  row.expected = hit ? hex(hit->dev_offset) : "outside";
+  if (t.inside != hit.has_value() || (t.inside && t.range && hit->index != *t.range)) {
+    row.verdict = Verdict::kFail;
+    row.reason = "internal: target phys is not where the plan put it";
     return row;
   }
+  const ExpectedObservations e = expected_observations(ctx);
   row.details["errno"] = obs.err;
-  if (t.observer == Observer::kNotifyKprobe) judge_notify(row, hit, obs);
-  else judge_sigbus(row, t, hit, model.align, obs);
-  check_memory_failure_pfn(row, t.phys, t.range.has_value(), obs);
+  row.details["early_kill"] = ctx.early_kill;
+  row.details["rules"] = e.rules;
+  if (!obs.err_text.empty()) {
+    // The injection itself did not happen: nothing to observe.
+    row.verdict = Verdict::kFail;
+    row.reason = "injection failed: " + obs.err_text;
+    return row;
+  }
+  const uint64_t pfn = t.phys / kPageSize;
+  if (ctx.fsdev || e.notify != Presence::kNone) judge_notify(row, hit, e, obs);
+  if (ctx.faulted || e.signal != SignalKind::kNone || !obs.signals.empty()) judge_sigbus(row, hit, model.align, e, obs);
+  judge_mf(row, pfn, e, obs);
+  judge_kmsg(row, pfn, e, obs);
+  judge_qmp(row, e, obs);
+  if (e.cxl_record) judge_cxl(row, t.phys, dpa, obs);
   return row;
 }
 
@@ -201,9 +342,8 @@ CheckRow setup_failure_row(const std::string& device, const std::string& driver,
   row.driver = driver;
   row.point = "setup";
   row.path = op;
-  row.observer = "agent";
   row.expected = "step succeeds";
-  row.observed = "errno " + std::to_string(err);
+  row.cells.push_back({"agent", "ok", "errno " + std::to_string(err), Verdict::kFail});
   row.verdict = Verdict::kFail;
   row.reason = why;
   return row;
@@ -214,7 +354,7 @@ CheckRow skip_row(const PoisonTarget& t, const std::string& device, const std::s
   CheckRow row = base_row(t, device, driver);
   row.verdict = Verdict::kSkip;
   row.reason = reason;
-  row.expected = row.observed = "-";
+  row.expected = "-";
   return row;
 }
 

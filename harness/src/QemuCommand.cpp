@@ -23,7 +23,9 @@ std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const T
   if (accel == Accel::kKvm)
     add({"-accel", "kvm", "-cpu", "host,hypervisor=off"});
   else
-    add({"-accel", "tcg", "-cpu", "max,hypervisor=off,vendor=GenuineIntel"});
+    // An Intel family-6 model >= 14 CPU: QEMU only broadcasts an injected MCE (`mce -b`)
+    // to such CPUs, and the guest's MCE handler waits for every CPU (else it panics).
+    add({"-accel", "tcg", "-cpu", "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4"});
   add({"-m", mib(t.machine.memory) + ",maxmem=" + mib(t.machine.maxmem) + ",slots=" +
                  std::to_string(t.machine.slots),
        "-smp", std::to_string(t.machine.cpus), "-nodefaults", "-no-user-config", "-display",

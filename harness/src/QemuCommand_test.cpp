@@ -22,13 +22,13 @@ TEST(QemuCommand, DefaultTopologyMatchesTheRecipeSeenToWork) {
   EXPECT_EQ(a[0], "qemu-system-x86_64");
   EXPECT_TRUE(has_pair(a, "-machine", "q35,cxl=on"));
   EXPECT_TRUE(has_pair(a, "-accel", "tcg"));
-  EXPECT_TRUE(has_pair(a, "-cpu", "max,hypervisor=off,vendor=GenuineIntel"));
+  EXPECT_TRUE(has_pair(a, "-cpu", "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4"));
   EXPECT_TRUE(has_pair(a, "-m", "1024M,maxmem=8192M,slots=4"));
-  EXPECT_TRUE(has_pair(a, "-object", "memory-backend-ram,id=vmem0,share=on,size=512M"));
+  EXPECT_TRUE(has_pair(a, "-object", "memory-backend-ram,id=vmem0,share=on,size=4096M"));
   EXPECT_TRUE(has_pair(a, "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"));
   EXPECT_TRUE(has_pair(a, "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2"));
   EXPECT_TRUE(has_pair(a, "-device", "cxl-type3,bus=root_port13,volatile-memdev=vmem0,id=cxl-vmem0,sn=0x1"));
-  EXPECT_TRUE(has_pair(a, "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4096M"));
+  EXPECT_TRUE(has_pair(a, "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=8192M"));
   EXPECT_TRUE(has_pair(a, "-chardev", "socket,id=qmp,path=/s/qmp"));
   EXPECT_TRUE(has_pair(a, "-device", "virtio-serial-pci,id=vser0,bus=pcie.0"));
   EXPECT_TRUE(std::count(a.begin(), a.end(), "-no-reboot"));
@@ -49,7 +49,7 @@ TEST(QemuCommand, InterleavedWindowListsEveryTarget) {
   t.windows[0].granularity = 4096;
   auto a = build_qemu_argv("q", t, {"/k", "/i", ""}, {"a", "b", "c"}, Accel::kTcg);
   EXPECT_TRUE(has_pair(a, "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.targets.1=cxl.2,"
-                                "cxl-fmw.0.size=4096M,cxl-fmw.0.interleave-granularity=4096"));
+                                "cxl-fmw.0.size=8192M,cxl-fmw.0.interleave-granularity=4096"));
 }
 
 TEST(QemuCommand, ShellQuoteKeepsArgumentsIntact) {

@@ -24,12 +24,40 @@ int RunResult::exit_code() const {
   return kExitPass;
 }
 
+namespace {
+// Observer columns in a fixed order; only those some row has are shown.
+const std::vector<std::string> kObserverOrder = {"notify", "sigbus", "mf", "kmsg", "qmp", "cxl", "sysfs", "agent"};
+
+std::string cell_text(const CheckRow& r, const std::string& observer) {
+  const ObserverCell* c = r.cell(observer);
+  if (!c) return "";
+  if (c->verdict == Verdict::kFail) return "!" + c->observed;
+  return c->observed == "none" ? "-" : c->observed;
+}
+}  // namespace
+
 std::string render_table(const RunResult& r) {
-  std::vector<std::vector<std::string>> rows = {
-      {"device", "driver", "range", "point", "phys", "expected", "observed", "path", "verdict"}};
-  for (auto& c : r.rows)
-    rows.push_back({c.device.empty() ? "-" : c.device, c.driver, c.range ? std::to_string(*c.range) : "-", c.point,
-                    c.phys ? hex(*c.phys) : "-", c.expected, c.observed, c.path, to_string(c.verdict)});
+  std::vector<std::string> observers;
+  for (auto& o : kObserverOrder)
+    if (std::any_of(r.rows.begin(), r.rows.end(), [&](auto& c) { return c.cell(o) != nullptr; })) observers.push_back(o);
+  const bool many = std::any_of(r.rows.begin(), r.rows.end(), [](auto& c) { return c.layout > 0; });
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head;
+  if (many) head.push_back("L");
+  for (auto h : {"device", "driver", "range", "point", "phys", "offset", "path"}) head.push_back(h);
+  head.insert(head.end(), observers.begin(), observers.end());
+  head.push_back("verdict");
+  rows.push_back(head);
+  for (auto& c : r.rows) {
+    std::vector<std::string> row;
+    if (many) row.push_back(std::to_string(c.layout));
+    for (auto v : {c.device.empty() ? "-" : c.device, c.driver, c.range ? std::to_string(*c.range) : "-", c.point,
+                   c.phys ? hex(*c.phys) : "-", c.expected, c.path})
+      row.push_back(v);
+    for (auto& o : observers) row.push_back(cell_text(c, o));
+    row.push_back(to_string(c.verdict));
+    rows.push_back(row);
+  }
   std::vector<size_t> w(rows[0].size(), 0);
   for (auto& row : rows)
     for (size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], row[i].size());
@@ -43,7 +71,10 @@ std::string render_table(const RunResult& r) {
     if (k > 0 && r.rows[k - 1].verdict != Verdict::kPass && !r.rows[k - 1].reason.empty())
       o << "    " << (r.rows[k - 1].verdict == Verdict::kSkip ? "skip: " : "why: ") << r.rows[k - 1].reason << '\n';
   }
+  if (!observers.empty())
+    o << "(offset: what the kernel must report; observer cells show what it did, ! marks a disagreement, - nothing)\n";
   for (auto& s : r.splats) o << "kernel " << s.kind << " at console line " << s.line << ": " << s.text << '\n';
+  for (auto& rep : r.reproduce) o << "reproduce: " << rep << '\n';
   o << r.count(Verdict::kPass) << " passed, " << r.count(Verdict::kFail) << " failed, " << r.count(Verdict::kSkip)
     << " skipped";
   if (!r.error.empty()) o << "\nerror: " << r.error;
@@ -54,30 +85,38 @@ std::string render_table(const RunResult& r) {
 nlohmann::json to_results_json(const RunResult& r) {
   nlohmann::json checks = nlohmann::json::array();
   for (auto& c : r.rows)
+  {
+    nlohmann::json cells = nlohmann::json::object();
+    for (auto& cell : c.cells)
+      cells[cell.observer] = {{"expected", cell.expected}, {"observed", cell.observed}, {"verdict", to_string(cell.verdict)}};
     checks.push_back({{"id", c.id},
+                      {"layout", c.layout},
                       {"device", c.device},
                       {"driver", c.driver},
                       {"range", c.range ? nlohmann::json(*c.range) : nlohmann::json()},
                       {"point", c.point},
                       {"phys", c.phys ? nlohmann::json(hex(*c.phys)) : nlohmann::json()},
-                      {"expected", c.expected},
-                      {"observed", c.observed},
+                      {"expected_offset", c.expected},
                       {"path", c.path},
-                      {"observer", c.observer},
+                      {"observers", cells},
                       {"verdict", to_string(c.verdict)},
                       {"reason", c.reason},
                       {"details", c.details}});
+  }
   nlohmann::json splats = nlohmann::json::array();
   for (auto& s : r.splats) splats.push_back(to_json(s));
   nlohmann::json phases = nlohmann::json::array();
   for (auto& [n, ms] : r.phases_ms) phases.push_back({{"name", n}, {"ms", ms}});
   const int code = r.exit_code();
-  return {{"schema", "cxlrig.results/1"},
+  return {{"schema", "cxlrig.results/2"},
           {"cxlrig_version", CXLRIG_VERSION},
           {"scenario", r.scenario},
           {"guards", r.guards},
           {"topology", r.topology},
           {"seed", r.seed},
+          {"layouts_requested", r.layouts_requested},
+          {"inject", r.inject},
+          {"reproduce", r.reproduce},
           {"accel", r.accel},
           {"started", r.started},
           {"duration_s", r.duration_s},
@@ -122,8 +161,8 @@ std::string to_junit_xml(const RunResult& r) {
     auto tc = suite.append_child("testcase");
     tc.append_attribute("classname") = ("cxlrig." + r.scenario + "." + c.driver).c_str();
     tc.append_attribute("name") = c.id.c_str();
-    std::string detail = "phys=" + (c.phys ? hex(*c.phys) : std::string("-")) + " expected=" + c.expected +
-                         " observed=" + c.observed + " path=" + c.path + " observer=" + c.observer;
+    std::string detail = "phys=" + (c.phys ? hex(*c.phys) : std::string("-")) + " offset=" + c.expected + " path=" + c.path;
+    for (auto& cell : c.cells) detail += " " + cell.observer + "=" + cell.observed + "(want " + cell.expected + ")";
     if (c.verdict == Verdict::kFail) {
       auto f = tc.append_child("failure");
       f.append_attribute("message") = c.reason.c_str();

@@ -1,5 +1,5 @@
 // The run's outcome and its three renderings: the terminal table, results.json
-// (schema "cxlrig.results/1", documented in README) and junit.xml.
+// (schema "cxlrig.results/2", documented in README) and junit.xml.
 #pragma once
 #include <optional>
 #include <string>
@@ -18,6 +18,9 @@ struct RunResult {
   std::vector<std::string> guards;
   std::string topology;
   uint64_t seed = 0;
+  unsigned layouts_requested = 1;
+  std::vector<std::string> inject;     // the poison paths enabled for this run
+  std::vector<std::string> reproduce;  // command lines that replay a failing layout alone
   std::string accel;
   std::string started;  // ISO 8601 UTC
   double duration_s = 0;

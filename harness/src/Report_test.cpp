@@ -21,8 +21,9 @@ RunResult sample() {
   pass.range = 0;
   pass.point = "first";
   pass.phys = 0x3d4000000;
-  pass.expected = pass.observed = "0x0";
+  pass.expected = "0x0";
   pass.path = "corrupt_pfn";
+  pass.cells = {{"notify", "0x0/0x20", "0x0/0x20", Verdict::kPass}, {"mf", "0x3d4000/0x20", "0x3d4000/0x20", Verdict::kPass}};
   r.rows.push_back(pass);
   CheckRow skip = pass;
   skip.id = "dax0.0/r1/first/corrupt_pfn";
@@ -62,11 +63,28 @@ TEST(Report, TableShowsRowsReasonsAndSummary) {
   EXPECT_NE(t.find("0x3d4000000"), std::string::npos);
   EXPECT_NE(t.find("skip: kernel has no fsdev_dax"), std::string::npos);
   EXPECT_NE(t.find("1 passed, 0 failed, 1 skipped"), std::string::npos);
+  EXPECT_NE(t.find("notify"), std::string::npos);  // one column per observer
+  EXPECT_NE(t.find("0x3d4000/0x20"), std::string::npos);
+  EXPECT_EQ(t.find("sigbus"), std::string::npos);  // no row observed it: no column
+}
+
+TEST(Report, FailingCellIsMarkedAndReproduceLinePrinted) {
+  auto r = sample();
+  r.rows[0].cells[0].verdict = Verdict::kFail;
+  r.rows[0].cells[0].observed = "0x200000/0x20";
+  r.rows[0].verdict = Verdict::kFail;
+  r.reproduce.push_back("cxlrig run --seed 7 --layouts 1");
+  auto t = render_table(r);
+  EXPECT_NE(t.find("!0x200000/0x20"), std::string::npos);
+  EXPECT_NE(t.find("reproduce: cxlrig run --seed 7 --layouts 1"), std::string::npos);
+  auto j = to_results_json(r);
+  EXPECT_EQ(j["checks"][0]["observers"]["notify"]["verdict"], "FAIL");
+  EXPECT_EQ(j["reproduce"][0], "cxlrig run --seed 7 --layouts 1");
 }
 
 TEST(Report, ResultsJsonSchema) {
   auto j = to_results_json(sample());
-  EXPECT_EQ(j["schema"], "cxlrig.results/1");
+  EXPECT_EQ(j["schema"], "cxlrig.results/2");
   EXPECT_EQ(j["summary"]["pass"], 1);
   EXPECT_EQ(j["checks"][1]["verdict"], "SKIP");
   EXPECT_EQ(j["checks"][0]["phys"], "0x3d4000000");

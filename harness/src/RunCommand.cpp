@@ -73,6 +73,11 @@ int run_command(const RunOptions& o) {
     r.guards = scenario.guards;
     Topology topo = load_topology_file(resolve_topology_path(o.topology.empty() ? scenario.topology : o.topology, data));
     r.topology = topo.name;
+    std::vector<PoisonPath> inject;
+    if (!o.inject.empty()) inject = poison_paths_from_list(o.inject, "--inject");
+    if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
+    r.layouts_requested = o.layouts.value_or(scenario.layouts);
+    for (auto p : inject.empty() ? all_poison_paths() : inject) r.inject.push_back(to_string(p));
     if (find_program(o.qemu).empty()) throw InputError("--qemu", o.qemu + " not found", "run ci/install-deps, or pass --qemu PATH");
     const std::string cache = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
     KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
@@ -99,7 +104,16 @@ int run_command(const RunOptions& o) {
     r.accel = to_string(accel.accel);
     r.capabilities["accel_reason"] = accel.why;
 
+
     std::string cmdline = default_cmdline();
+    // The last vCPU is kept for the MCE AR consumer: an AR machine check that lands in
+    // kernel mode panics the guest, so nothing else may run there: no tasks (isolcpus),
+    // no device IRQs (irqaffinity), no scheduler tick or RCU callbacks while the consumer
+    // spins alone (nohz_full, rcu_nocbs; Debian kernels have NO_HZ_FULL).
+    if (topo.machine.cpus >= 2) {
+      const std::string c = std::to_string(topo.machine.cpus - 1);
+      cmdline += " isolcpus=" + c + " nohz_full=" + c + " rcu_nocbs=" + c + " irqaffinity=0";
+    }
     for (auto& a : o.kernel_args) cmdline += " " + a;
     vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, cmdline}, accel.accel,
                               find_program(o.qemu), art.vm_logs());
@@ -110,6 +124,11 @@ int run_command(const RunOptions& o) {
     });
     ScenarioOptions so;
     so.seed = o.seed;
+    so.layouts = r.layouts_requested;
+    so.inject = inject;
+    so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
+                          (o.kernel_image.empty() ? " --kernel " + std::string(kernel.series) : " --kernel-image " + o.kernel_image) +
+                          (o.inject.empty() ? "" : " --inject " + o.inject);
     so.modules = load;
     unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
     so.boot_timeout = Millis(budget * 1000ull / 2);

@@ -16,6 +16,8 @@ struct RunOptions {
   std::string scenario = "multirange-poison";
   std::string topology;       // empty: the scenario's
   uint64_t seed = 1;
+  std::optional<unsigned> layouts;
+  std::string inject;         // empty or "all": every path that applies
   std::string out;
   std::string accel = "auto";
   std::string qemu = "qemu-system-x86_64";

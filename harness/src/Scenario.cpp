@@ -10,31 +10,24 @@
 
 namespace cxlrig {
 
-const char* to_string(PoisonPath p) {
-  switch (p) {
-    case PoisonPath::kMadvise: return "madvise";
-    case PoisonPath::kCorruptPfn: return "corrupt_pfn";
-    case PoisonPath::kHardOffline: return "hard_offline";
-  }
-  return "?";
-}
-
-PoisonPath poison_path_from(const std::string& s, const std::string& where) {
-  if (s == "madvise") return PoisonPath::kMadvise;
-  if (s == "corrupt_pfn") return PoisonPath::kCorruptPfn;
-  if (s == "hard_offline") return PoisonPath::kHardOffline;
-  throw InputError(where, "unknown poison path \"" + s + "\"", "use madvise, corrupt_pfn or hard_offline");
-}
-
-const char* to_string(Observer o) { return o == Observer::kNotifyKprobe ? "notify_kprobe" : "sigbus"; }
-
 const char* to_string(Point p) {
   switch (p) {
     case Point::kFirst: return "first";
     case Point::kInterior: return "interior";
     case Point::kLast: return "last";
+    case Point::kBefore: return "before";
+    case Point::kAfter: return "after";
   }
   return "?";
+}
+
+bool path_applies(PoisonPath p, const ScenarioDevice& d, bool inside) {
+  const auto& t = traits(p);
+  if (t.needs_mapping) return inside && !d.fsdev() && d.map;
+  // Device poison is addressed by DPA: only pages the region decodes have one, and the
+  // rig only picks those inside a range.
+  if (t.device_poison) return inside;
+  return true;
 }
 
 namespace {
@@ -56,51 +49,94 @@ std::vector<std::string> strings(const json& o, const std::string& key, const st
   }
   return out;
 }
+
+unsigned positive(const json& v, const std::string& where) {
+  if (!v.is_number_unsigned() || v.get<uint64_t>() == 0 || v.get<uint64_t>() > 1000000)
+    throw InputError(where, "must be a whole number of at least 1");
+  return v.get<unsigned>();
+}
+
+// "ranges": 3, or [min, max] to draw from.
+void parse_ranges(const json& d, const std::string& w, DeviceShape& s) {
+  if (!d.contains("ranges")) return;
+  const auto& r = d["ranges"];
+  if (r.is_array()) {
+    if (r.size() != 2) throw InputError(w, "must be a count or [min, max]");
+    s.min_ranges = positive(r[0], w + "[0]");
+    s.max_ranges = positive(r[1], w + "[1]");
+    if (s.min_ranges > s.max_ranges) throw InputError(w, "min is above max");
+  } else {
+    s.min_ranges = s.max_ranges = positive(r, w);
+  }
+}
+
+void parse_aligns(const json& d, const std::string& w, DeviceShape& s) {
+  if (!d.contains("align")) return;
+  s.aligns.clear();
+  const json list = d["align"].is_array() ? d["align"] : json::array({d["align"]});
+  for (size_t i = 0; i < list.size(); ++i) {
+    uint64_t a = parse_size(list[i], w);
+    if (a != 4096 && a != (2ull << 20) && a != (1ull << 30))
+      throw InputError(w, "device-dax alignments are 4K, 2M or 1G", "use 4K, 2M or 1G");
+    s.aligns.push_back(a);
+  }
+  if (s.aligns.empty()) throw InputError(w, "needs at least one alignment");
+}
+
+void parse_orders(const json& d, const std::string& w, DeviceShape& s) {
+  if (!d.contains("order")) return;
+  s.orders.clear();
+  const json list = d["order"].is_array() ? d["order"] : json::array({d["order"]});
+  for (auto& o : list) {
+    std::string v = o.is_string() ? o.get<std::string>() : "";
+    if (v == "shuffled") s.orders.push_back(RangeOrder::kShuffled);
+    else if (v == "ascending") s.orders.push_back(RangeOrder::kAscending);
+    else if (v == "descending") s.orders.push_back(RangeOrder::kDescending);
+    else throw InputError(w, "unknown order \"" + v + "\"", "use shuffled, ascending or descending");
+  }
+  if (s.orders.empty()) throw InputError(w, "needs at least one order");
+}
 }  // namespace
 
 Scenario parse_scenario(const json& j, const std::string& w) {
-  only_keys(j, w, {"name", "description", "guards", "topology", "timeout_s", "devices", "points", "outside"});
+  only_keys(j, w, {"name", "description", "guards", "topology", "timeout_s", "layouts", "devices", "points", "outside",
+                 "range_limit"});
   Scenario s;
   if (!j.contains("name") || !j["name"].is_string()) throw InputError(w + ".name", "missing or not a string");
   s.name = j["name"].get<std::string>();
   s.description = j.value("description", "");
   s.guards = strings(j, "guards", w);
   s.topology = j.value("topology", "vmem-1");
-  s.timeout_s = j.value("timeout_s", 240u);
+  s.timeout_s = j.contains("timeout_s") ? positive(j["timeout_s"], w + ".timeout_s") : 240;
+  s.layouts = j.contains("layouts") ? positive(j["layouts"], w + ".layouts") : 1;
   if (!j.contains("devices") || !j["devices"].is_array() || j["devices"].empty())
     throw InputError(w + ".devices", "needs a non-empty list of devices");
   for (size_t i = 0; i < j["devices"].size(); ++i) {
     const auto& d = j["devices"][i];
     auto dw = w + ".devices[" + std::to_string(i) + "]";
-    only_keys(d, dw, {"driver", "ranges", "align", "observer", "paths", "requires"});
+    only_keys(d, dw, {"driver", "ranges", "align", "order", "map", "paths", "requires"});
     ScenarioDevice sd;
     sd.driver = d.value("driver", "");
     if (sd.driver != "device_dax" && sd.driver != "fsdev_dax")
       throw InputError(dw + ".driver", "unknown driver \"" + sd.driver + "\"", "use device_dax or fsdev_dax");
-    sd.ranges = d.value("ranges", 3u);
-    if (sd.ranges == 0) throw InputError(dw + ".ranges", "must be at least 1");
-    sd.align = d.contains("align") ? parse_size(d["align"], dw + ".align") : 4096;
-    if (sd.align < 4096 || (sd.align & (sd.align - 1)))
-      throw InputError(dw + ".align", "must be a power of two of at least 4096");
-    std::string obs = d.value("observer", sd.driver == "fsdev_dax" ? "notify_kprobe" : "sigbus");
-    if (obs == "notify_kprobe") sd.observer = Observer::kNotifyKprobe;
-    else if (obs == "sigbus") sd.observer = Observer::kSigbus;
-    else throw InputError(dw + ".observer", "unknown observer \"" + obs + "\"", "use notify_kprobe or sigbus");
-    if (sd.observer == Observer::kSigbus && sd.driver != "device_dax")
-      throw InputError(dw + ".observer", "sigbus needs a mapped device_dax device");
+    parse_ranges(d, dw + ".ranges", sd.shape);
+    parse_aligns(d, dw + ".align", sd.shape);
+    parse_orders(d, dw + ".order", sd.shape);
+    sd.map = d.value("map", true);
+    if (sd.map && sd.fsdev()) sd.map = false;  // fsdev_dax has no character device to map
     for (auto& p : strings(d, "paths", dw)) sd.paths.push_back(poison_path_from(p, dw + ".paths"));
-    if (sd.paths.empty()) throw InputError(dw + ".paths", "needs at least one poison path");
+    if (d.contains("paths") && sd.paths.empty()) throw InputError(dw + ".paths", "needs at least one poison path", "omit it for every path");
     for (auto p : sd.paths)
-      if (p == PoisonPath::kMadvise && sd.driver != "device_dax")
-        throw InputError(dw + ".paths", "madvise needs a mapping: only device_dax devices can be mmapped");
+      if (!path_applies(p, sd, true))
+        throw InputError(dw + ".paths", std::string(to_string(p)) + " needs a mapping: only a mapped device_dax device has one");
     sd.requires_ = strings(d, "requires", dw);
     s.devices.push_back(sd);
   }
   for (auto& p : strings(j, "points", w)) {
-    if (p == "first") s.points.push_back(Point::kFirst);
-    else if (p == "interior") s.points.push_back(Point::kInterior);
-    else if (p == "last") s.points.push_back(Point::kLast);
-    else throw InputError(w + ".points", "unknown point \"" + p + "\"", "use first, interior or last");
+    bool ok = false;
+    for (Point q : {Point::kFirst, Point::kInterior, Point::kLast, Point::kBefore, Point::kAfter})
+      if (p == to_string(q)) s.points.push_back(q), ok = true;
+    if (!ok) throw InputError(w + ".points", "unknown point \"" + p + "\"", "use first, interior, last, before or after");
   }
   if (s.points.empty()) s.points = {Point::kFirst, Point::kInterior, Point::kLast};
   if (j.contains("outside")) {
@@ -109,9 +145,14 @@ Scenario parse_scenario(const json& j, const std::string& w) {
     s.outside_device = o.value("device", 0);
     if (s.outside_device < 0 || s.outside_device >= static_cast<int>(s.devices.size()))
       throw InputError(w + ".outside.device", "no such device index");
-    s.outside_path = poison_path_from(o.value("path", "corrupt_pfn"), w + ".outside.path");
-    if (s.outside_path == PoisonPath::kMadvise)
-      throw InputError(w + ".outside.path", "a page outside every range cannot be mapped", "use corrupt_pfn or hard_offline");
+    s.outside_path = poison_path_from(o.value("path", "hard_offline"), w + ".outside.path");
+    if (!path_applies(s.outside_path, s.devices[s.outside_device], false))
+      throw InputError(w + ".outside.path", "a page outside every range has no mapping and no DPA",
+                       "use corrupt_pfn, hard_offline, mce_ao or mce_ar");
+  }
+  if (j.contains("range_limit")) {
+    only_keys(j["range_limit"], w + ".range_limit", {"at_least"});
+    s.range_limit_at_least = positive(j["range_limit"].value("at_least", json(1)), w + ".range_limit.at_least");
   }
   return s;
 }

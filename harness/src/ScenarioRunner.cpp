@@ -1,5 +1,6 @@
 #include "ScenarioRunner.h"
 
+#include <algorithm>
 #include <map>
 
 #include "InputError.h"
@@ -8,7 +9,7 @@
 namespace cxlrig {
 
 ScenarioRunner::ScenarioRunner(Vm& vm, const Scenario& s, const Topology& t, ScenarioOptions o, RunResult& out)
-    : vm_(vm), s_(s), t_(t), o_(std::move(o)), out_(out) {}
+    : vm_(vm), s_(s), t_(t), o_(std::move(o)), out_(out), injector_(vm, o_.step_timeout) {}
 
 template <class F>
 auto ScenarioRunner::phase(const std::string& name, F f) {
@@ -34,13 +35,61 @@ std::string ScenarioRunner::unmet(const std::vector<std::string>& reqs) const {
     std::string why = "requires " + r + ", which kernel " + kernel_release_ + " does not offer";
     if (r == "driver:fsdev_dax") why += " (no fsdev_dax driver: CONFIG_DEV_DAX_FSDEV, Linux 7.x)";
     if (r.rfind("kprobe:", 0) == 0) why += " (kprobe could not be armed: symbol missing or no KPROBE_EVENTS)";
+    if (r == "poison:mce_ar") why += " (needs CONFIG_X86_MCE and an isolated vCPU: a topology with 2+ cpus)";
+    if (r == "poison:mce_ao") why += " (needs CONFIG_X86_MCE)";
+    if (r.rfind("poison:cxl", 0) == 0) why += " (needs CXL poison list support and debugfs cxl/memN)";
     return why;
   }
   return {};
 }
 
-std::string ScenarioRunner::path_unmet(PoisonPath p) const {
-  return unmet({std::string("poison:") + to_string(p)});
+void ScenarioRunner::probe_capabilities() {
+  phase("modules", [&] { return call("load_modules", {{"modules", o_.modules}}); });
+  caps_ = call("info", nullptr).value("caps", nlohmann::json::object());
+  if (caps_.value("tracefs", false)) {
+    nlohmann::json probes = nlohmann::json::array();
+    std::map<std::string, std::string> cap_of;
+    for (auto& k : default_kprobes()) {
+      probes.push_back({{"event", k.event}, {"definition", k.definition()}});
+      cap_of[k.event] = (k.ret ? "kretprobe:" : "kprobe:") + k.symbol;
+    }
+    auto armed = phase("kprobes", [&] { return call("kprobes_arm", {{"probes", probes}}); });
+    for (auto& ev : armed["armed"]) caps_[cap_of[ev.get<std::string>()]] = true;
+    out_.capabilities["kprobes_failed"] = armed["failed"];
+  }
+}
+
+void ScenarioRunner::create_region() {
+  const RegionSpec& rs = t_.regions.at(0);
+  nlohmann::json region = phase("region", [&] {
+    return call("cxl_create_region", {{"serials", rs.memdev_serials}, {"granularity", rs.granularity}});
+  });
+  out_.capabilities["region"] = region;
+  region_.name = result_str(region, "region", "cxl_create_region");
+  region_.dax_region = result_str(region, "dax_region", "cxl_create_region");
+  region_.geometry = {result_u64(region, "start", "cxl_create_region"), result_u64(region, "size", "cxl_create_region"),
+                      static_cast<unsigned>(result_u64(region, "interleave_ways", "cxl_create_region")),
+                      result_u64(region, "interleave_granularity", "cxl_create_region")};
+  seed_device_ = result_str(region, "device", "cxl_create_region");
+  bool poison_list = true, inject_poison = true;
+  for (auto& t : region.at("targets")) {
+    Region::Target rt{result_str(t, "memdev", "cxl_create_region"), "", t.value("dpa_resource", uint64_t{0})};
+    for (auto& d : t_.type3)
+      if (d.serial == t.value("serial", uint64_t{0})) rt.type3_id = d.id;
+    poison_list = poison_list && t.value("poison_list", false);
+    inject_poison = inject_poison && t.value("inject_poison", false);
+    region_.targets.push_back(rt);
+  }
+  // Device poison is read back through the memdev's poison list on either path.
+  caps_["poison:cxl_qmp"] = caps_.value("poison:cxl_qmp", false) && poison_list;
+  caps_["poison:cxl_debugfs"] = caps_.value("poison:cxl_debugfs", false) && poison_list && inject_poison;
+}
+
+std::optional<DpaTarget> ScenarioRunner::dpa_of(uint64_t phys) const {
+  auto hit = hpa_to_dpa(region_.geometry, phys);
+  if (!hit || hit->position >= region_.targets.size()) return std::nullopt;
+  const auto& t = region_.targets[hit->position];
+  return DpaTarget{t.memdev, t.dpa_base + hit->dpa_offset, region_.name};
 }
 
 void ScenarioRunner::run() {
@@ -48,123 +97,190 @@ void ScenarioRunner::run() {
   kernel_release_ = ready.value("kernel", "?");
   out_.booted = true;
   out_.kernel["release"] = kernel_release_;
-
-  phase("modules", [&] { return call("load_modules", {{"modules", o_.modules}}); });
-  caps_ = call("info", nullptr).value("caps", nlohmann::json::object());
-  if (caps_.value("tracefs", false)) {
-    nlohmann::json probes = nlohmann::json::array();
-    std::map<std::string, std::string> symbol_of;
-    for (auto& k : default_kprobes()) {
-      probes.push_back({{"event", k.event}, {"definition", k.definition()}});
-      symbol_of[k.event] = k.symbol;
-    }
-    auto armed = phase("kprobes", [&] { return call("kprobes_arm", {{"probes", probes}}); });
-    for (auto& ev : armed["armed"]) caps_["kprobe:" + symbol_of[ev.get<std::string>()]] = true;
-    out_.capabilities["kprobes_failed"] = armed["failed"];
-  }
+  probe_capabilities();
+  create_region();
   for (auto& [k, v] : caps_.items()) out_.capabilities[k] = v;
-  const bool mf_armed = caps_.value("kprobe:memory_failure", false);
+  devices_.assign(s_.devices.size(), Device{});
+  const unsigned n = o_.layouts ? o_.layouts : s_.layouts;
+  for (size_t li = 0; li < n; ++li) run_layout(li);
+  if (s_.range_limit_at_least) probe_range_limit();
+}
 
-  const RegionSpec& rs = t_.regions.at(0);
-  nlohmann::json region = phase("region", [&] {
-    return call("cxl_create_region", {{"serials", rs.memdev_serials}, {"granularity", rs.granularity}});
+void ScenarioRunner::setup_device(size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets,
+                                  nlohmann::json& lj) {
+  const auto& sd = s_.devices[i];
+  Device& dev = devices_[i];
+  if (dev.name.empty()) {
+    dev.name = !seed_device_.empty() ? seed_device_
+                                     : result_str(call("dax_create", {{"dax_region", region_.dax_region}}), "device", "dax_create");
+    seed_device_.clear();
+  }
+  lj["device"] = dev.name;
+  nlohmann::json ranges = nlohmann::json::array();
+  for (auto& r : model.table.ranges()) ranges.push_back({{"start", r.start}, {"end", r.end}});
+  auto rb = phase("layout " + dev.name, [&] {
+    return call("dax_layout", {{"device", dev.name}, {"ranges", ranges}, {"align", model.align}});
   });
-  out_.capabilities["region"] = region;
-  const RegionSpan span{result_u64(region, "start", "cxl_create_region"), result_u64(region, "size", "cxl_create_region")};
-  const std::string dax_region = result_str(region, "dax_region", "cxl_create_region");
-  std::string seed_device = result_str(region, "device", "cxl_create_region");
+  DeviceReadback readback;
+  readback.size = result_u64(rb, "size", "dax_layout");
+  for (auto& r : rb.at("ranges")) {
+    readback.ranges.push_back({result_u64(r, "start", "dax_layout"), result_u64(r, "end", "dax_layout")});
+    readback.page_offsets.push_back(result_u64(r, "page_offset", "dax_layout"));
+  }
+  CheckRow rbrow = judge_readback(dev.name, sd.driver, model.table, readback);
+  rbrow.layout = lj.value("index", size_t{0});
+  out_.rows.push_back(rbrow);
+  phase("bind " + dev.name, [&] { return call("dax_bind", {{"device", dev.name}, {"driver", sd.driver}}); });
+  dev.mapped = false;
+  if (sd.map && !sd.fsdev()) {
+    // Fault in every page that will be poisoned, so memory_failure() finds this mapper.
+    nlohmann::json touch = nlohmann::json::array();
+    for (auto& t : targets)
+      if (t.device == i && t.inside) touch.push_back(model.table.locate(t.phys)->dev_offset);
+    auto m = phase("mmap " + dev.name, [&] {
+      return call("dax_mmap", {{"device", dev.name}, {"size", model.table.total_size()}, {"touch", touch}});
+    });
+    dev.base = result_u64(m, "base", "dax_mmap");
+    dev.mapped = true;
+    lj["map_base"] = dev.base;
+  }
+}
 
-  std::vector<DeviceLayoutSpec> specs;
-  for (auto& d : s_.devices) specs.push_back({d.ranges, d.align});
-  const Layout layout = generate_layout(o_.seed, span, specs);
-  const auto targets = plan_targets(s_, layout);
-
-  // Lay out, bind and map every device whose requirements hold.
-  struct Live {
-    std::string name, skip;
-    uint64_t base = 0;
+CheckRow ScenarioRunner::check(const PoisonTarget& t, const DeviceLayout& model, size_t li) {
+  const auto& sd = s_.devices[t.device];
+  const Device& dev = devices_[t.device];
+  auto skip = [&](const std::string& why) {
+    CheckRow row = skip_row(t, dev.name, sd.driver, why);
+    row.layout = li;
+    return row;
   };
-  std::vector<Live> live(s_.devices.size());
+  if (!dev.skip.empty()) return skip(dev.skip);
+  if (auto why = unmet({std::string("poison:") + to_string(t.path)}); !why.empty()) return skip(why);
+  std::optional<uint64_t> block;
+  if (t.inside) block = model.table.locate(t.phys)->dev_offset & ~(model.align - 1);
+  InjectionContext ctx;
+  ctx.path = t.path;
+  ctx.fsdev = sd.fsdev();
+  ctx.faulted = dev.mapped && t.inside;
+  ctx.mapped = ctx.faulted && !dev.unmapped_blocks.count(*block);
+  ctx.inside = t.inside;
+  ctx.early_kill = t.early_kill;
+  ctx.vcpus = std::max(1u, t_.machine.cpus);
+  const ExpectedObservations e = expected_observations(ctx);
+  InjectionRequest req;
+  req.path = t.path;
+  req.phys = t.phys;
+  req.device = dev.name;
+  req.early_kill = t.early_kill;
+  req.expect_signals = e.signal == SignalKind::kNone ? 0 : 1;
+  req.consumer_cpu = caps_.value("isolated_cpu", -1);
+  req.mf_return_probe = caps_.value("kretprobe:memory_failure", false);
+  if (t.inside) req.dev_offset = model.table.locate(t.phys)->dev_offset;
+  std::optional<DpaTarget> dpa;
+  if (traits(t.path).device_poison) {
+    dpa = dpa_of(t.phys);
+    if (!dpa) return skip("the region decodes no DPA for this page");
+    req.dpa = dpa;
+    for (auto& rt : region_.targets)
+      if (rt.memdev == dpa->memdev) req.type3_qom = "/machine/peripheral/" + rt.type3_id;
+  }
+  InjectionObservation obs;
+  try {
+    obs = phase("inject " + std::string(to_string(t.path)), [&] { return injector_.inject(req); });
+  } catch (const AgentStepError& e) {
+    obs.err_text = e.what();
+  }
+  // unmap_and_kill() unmaps the poisoned block only when it collected a mapper to kill
+  // (a late-kill mapper outside current's mm is not collected and keeps its mapping).
+  if (ctx.mapped && (e.signal == SignalKind::kMceerrAr || e.signal == SignalKind::kMceerrAo))
+    devices_[t.device].unmapped_blocks.insert(*block);
+  obs.map_base = dev.base;
+  obs.mf_probe_armed = caps_.value("kprobe:memory_failure", false);
+  CheckRow row = judge_injection(t, dev.name, sd.driver, model, ctx, obs, dpa);
+  row.layout = li;
+  return row;
+}
+
+void ScenarioRunner::run_layout(size_t li) {
+  const uint64_t seed = o_.seed + li;
+  const RegionSpan span{region_.geometry.base, region_.geometry.size};
+  std::vector<DeviceShape> shapes;
+  for (auto& d : s_.devices) shapes.push_back(d.shape);
+  const Layout layout = generate_layout(seed, span, draw_specs(seed, span, shapes));
+  const auto targets = plan_targets(s_, layout, o_.inject, li);
+  const size_t first_row = out_.rows.size();
+
   for (size_t i = 0; i < s_.devices.size(); ++i) {
     const auto& sd = s_.devices[i];
     const auto& model = layout.devices[i];
-    nlohmann::json lj = {{"index", i}, {"driver", sd.driver}, {"align", sd.align}, {"ranges", to_json(model.table)}};
-    live[i].skip = unmet(sd.requires_);
-    if (!live[i].skip.empty()) {
-      lj["skipped"] = live[i].skip;
+    nlohmann::json lj = {{"index", li}, {"seed", seed}, {"device_index", i}, {"driver", sd.driver},
+                         {"align", model.align}, {"order", to_string(model.order)}, {"ranges", to_json(model.table)}};
+    devices_[i].skip = unmet(sd.requires_);
+    if (!devices_[i].skip.empty()) {
+      lj["skipped"] = devices_[i].skip;
       out_.layouts.push_back(lj);
       continue;
     }
     try {
-      live[i].name = seed_device.empty() ? result_str(call("dax_create", {{"dax_region", dax_region}}), "device", "dax_create")
-                                         : seed_device;
-      seed_device.clear();
-      lj["device"] = live[i].name;
-      nlohmann::json ranges = nlohmann::json::array();
-      for (auto& r : model.table.ranges()) ranges.push_back({{"start", r.start}, {"end", r.end}});
-      auto rb = phase("layout " + live[i].name, [&] {
-        return call("dax_layout", {{"device", live[i].name}, {"ranges", ranges}, {"align", sd.align}});
-      });
-      DeviceReadback readback;
-      readback.size = result_u64(rb, "size", "dax_layout");
-      for (auto& r : rb.at("ranges")) {
-        readback.ranges.push_back({result_u64(r, "start", "dax_layout"), result_u64(r, "end", "dax_layout")});
-        readback.page_offsets.push_back(result_u64(r, "page_offset", "dax_layout"));
-      }
-      lj["readback"] = rb;
-      out_.rows.push_back(judge_readback(live[i].name, sd.driver, model.table, readback));
-      phase("bind " + live[i].name, [&] { return call("dax_bind", {{"device", live[i].name}, {"driver", sd.driver}}); });
-      if (sd.observer == Observer::kSigbus) {
-        nlohmann::json touch = nlohmann::json::array();
-        for (auto& t : targets)
-          if (t.device == i && t.range) touch.push_back(model.table.locate(t.phys)->dev_offset);
-        auto m = phase("mmap " + live[i].name, [&] {
-          return call("dax_mmap", {{"device", live[i].name}, {"size", model.table.total_size()}, {"touch", touch}});
-        });
-        live[i].base = result_u64(m, "base", "dax_mmap");
-        lj["map_base"] = live[i].base;
-      }
+      setup_device(i, model, targets, lj);
     } catch (const AgentStepError& e) {
       // The kernel refused a setup step: that is a finding about this kernel, not a crash.
-      out_.rows.push_back(setup_failure_row(live[i].name, sd.driver, e.failure.op, e.failure.err, e.what()));
-      live[i].skip = "device setup failed: " + e.failure.describe();
+      CheckRow row = setup_failure_row(devices_[i].name, sd.driver, e.failure.op, e.failure.err, e.what());
+      row.layout = li;
+      out_.rows.push_back(row);
+      devices_[i].skip = "device setup failed: " + e.failure.describe();
       lj["error"] = e.what();
     }
     out_.layouts.push_back(lj);
   }
+  for (const auto& t : targets) out_.rows.push_back(check(t, layout.devices[t.device], li));
 
-  for (const auto& t : targets) {
-    const auto& sd = s_.devices[t.device];
-    const Live& dev = live[t.device];
-    if (!dev.skip.empty()) {
-      out_.rows.push_back(skip_row(t, dev.name, sd.driver, dev.skip));
-      continue;
-    }
-    if (auto why = path_unmet(t.path); !why.empty()) {
-      out_.rows.push_back(skip_row(t, dev.name, sd.driver, why));
-      continue;
-    }
-    nlohmann::json args = {{"path", to_string(t.path)}, {"phys", t.phys}, {"device", dev.name}};
-    if (t.path == PoisonPath::kMadvise) args["offset"] = layout.devices[t.device].table.locate(t.phys)->dev_offset;
-    InjectionObservation obs;
-    try {
-      auto r = phase("inject " + dev.name + " " + t.point, [&] { return call("inject", args); });
-      obs.err = r.value("errno", 0);
-      obs.events = parse_trace(r.value("trace", std::vector<std::string>{}));
-      for (auto& k : r.value("kmsg", std::vector<std::string>{})) obs.kmsg.push_back(kmsg_message(k));
-      for (auto& sg : r.value("signals", nlohmann::json::array()))
-        obs.signals.push_back({sg.value("signo", 0), sg.value("code", 0), sg.value("addr", uint64_t{0}), sg.value("addr_lsb", 0)});
-    } catch (const AgentStepError& e) {
-      CheckRow row = skip_row(t, dev.name, sd.driver, "");
-      row.verdict = Verdict::kFail;
-      row.reason = e.what();
-      out_.rows.push_back(row);
-      continue;
-    }
-    obs.map_base = dev.base;
-    obs.mf_probe_armed = mf_armed;
-    out_.rows.push_back(judge_injection(t, dev.name, sd.driver, layout.devices[t.device], obs));
+  nlohmann::json names = nlohmann::json::array();
+  for (auto& d : devices_)
+    if (!d.name.empty()) names.push_back(d.name);
+  phase("teardown", [&] { return call("dax_teardown", {{"devices", names}}); });
+  for (auto& d : devices_) d.mapped = false, d.base = 0, d.unmapped_blocks.clear();
+
+  bool failed = std::any_of(out_.rows.begin() + first_row, out_.rows.end(), [](auto& r) { return r.verdict == Verdict::kFail; });
+  if (failed) out_.reproduce.push_back(o_.reproduce_prefix + " --seed " + std::to_string(seed) + " --layouts 1");
+}
+
+void ScenarioRunner::probe_range_limit() {
+  const Device* dev = nullptr;
+  for (auto& d : devices_)
+    if (!d.name.empty() && d.skip.empty()) dev = &d;
+  CheckRow row;
+  row.id = "range-limit";
+  row.layout = 0;
+  row.point = "limit";
+  row.path = "mapping";
+  row.expected = ">= " + std::to_string(s_.range_limit_at_least) + " ranges";
+  if (!dev) {
+    row.verdict = Verdict::kSkip;
+    row.reason = "no device was set up";
+    out_.rows.push_back(row);
+    return;
   }
+  row.device = dev->name;
+  row.driver = "device_dax";
+  constexpr uint64_t kGranule = 2ull << 20;  // ZONE_DEVICE ranges are 2 MiB subsections
+  const uint64_t start = (region_.geometry.base + kGranule - 1) / kGranule * kGranule;
+  auto r = phase("range-limit", [&] {
+    return call("dax_range_limit", {{"device", dev->name}, {"granule", kGranule}, {"start", start},
+                                    {"end", region_.geometry.base + region_.geometry.size - 1}, {"align", 4096}});
+  });
+  const uint64_t accepted = r.value("accepted", uint64_t{0});
+  ObserverCell c{"sysfs", row.expected, std::to_string(accepted) + " ranges (" + r.value("stopped_by", "?") + ")",
+                 Verdict::kPass};
+  row.details = r;
+  if (accepted < s_.range_limit_at_least || r.value("listed", uint64_t{0}) != accepted || r.value("bind_errno", 0) != 0) {
+    c.verdict = row.verdict = Verdict::kFail;
+    row.reason = "the device took " + std::to_string(accepted) + " ranges, listed " +
+                 std::to_string(r.value("listed", 0)) + ", bind errno " + std::to_string(r.value("bind_errno", 0));
+  }
+  row.cells.push_back(c);
+  out_.rows.push_back(row);
+  out_.capabilities["range_limit"] = r;
 }
 
 }  // namespace cxlrig

@@ -1,10 +1,14 @@
-// Drives one scenario in a booted guest: modules, region, layouts through `mapping`,
-// binds, mappings, kprobes, injections. Observations go straight to the oracle; rows land
+// Drives one scenario in a booted guest: modules, region, then for each layout: lay out
+// through `mapping`, bind, map, poison every planned page by its path, tear down. Rows land
 // in the result as they are judged, so an abort keeps everything seen so far.
 #pragma once
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "HdmDecoder.h"
+#include "PoisonInjector.h"
 #include "Report.h"
 #include "Scenario.h"
 #include "Topology.h"
@@ -14,7 +18,10 @@ namespace cxlrig {
 
 struct ScenarioOptions {
   uint64_t seed = 1;
-  std::vector<std::string> modules;  // load order, names as in the initramfs
+  unsigned layouts = 0;                  // 0: the scenario's default
+  std::vector<PoisonPath> inject;        // empty: every path that applies
+  std::vector<std::string> modules;      // load order, names as in the initramfs
+  std::string reproduce_prefix;          // `cxlrig run ...` without --seed/--layouts
   Millis boot_timeout{120000};
   Millis step_timeout{60000};
 };
@@ -25,19 +32,46 @@ class ScenarioRunner {
   void run();
 
  private:
+  struct Region {
+    std::string name, dax_region;
+    RegionGeometry geometry;
+    struct Target {
+      std::string memdev, type3_id;
+      uint64_t dpa_base = 0;
+    };
+    std::vector<Target> targets;  // by position
+  };
+  struct Device {
+    std::string name, skip;
+    uint64_t base = 0;  // mapping base in the agent
+    bool mapped = false;
+    // Align blocks memory_failure() has unmapped this layout (unmap_and_kill()).
+    std::set<uint64_t> unmapped_blocks;
+  };
+
   template <class F>
   auto phase(const std::string& name, F f);
   nlohmann::json call(const std::string& op, const nlohmann::json& args);
   std::string unmet(const std::vector<std::string>& requires_) const;
-  std::string path_unmet(PoisonPath p) const;
+  void probe_capabilities();
+  void create_region();
+  void run_layout(size_t index);
+  void setup_device(size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets, nlohmann::json& lj);
+  CheckRow check(const PoisonTarget& t, const DeviceLayout& model, size_t layout_index);
+  std::optional<DpaTarget> dpa_of(uint64_t phys) const;
+  void probe_range_limit();
 
   Vm& vm_;
   const Scenario& s_;
   const Topology& t_;
   ScenarioOptions o_;
   RunResult& out_;
+  PoisonInjector injector_;
   nlohmann::json caps_ = nlohmann::json::object();
   std::string kernel_release_;
+  Region region_;
+  std::string seed_device_;
+  std::vector<Device> devices_;
 };
 
 }  // namespace cxlrig

@@ -16,9 +16,9 @@ TEST(Topology, ShippedTopologiesParse) {
     EXPECT_FALSE(t.regions.empty()) << e.path();
   }
   auto t = load_topology_file(std::string(CXLRIG_DATA_DIR) + "/qemu-configs/vmem-1.json");
-  EXPECT_EQ(t.backends[0].size, 512ull << 20);
+  EXPECT_EQ(t.backends[0].size, 4ull << 30);
   EXPECT_EQ(t.type3[0].serial, 1u);
-  EXPECT_EQ(t.region_capacity(t.regions[0]), 512ull << 20);
+  EXPECT_EQ(t.region_capacity(t.regions[0]), 4ull << 30);
 }
 
 // Every file in tests/data/topology-bad/ must be refused with the field its .expect names.

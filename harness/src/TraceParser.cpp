@@ -19,8 +19,9 @@ std::optional<uint64_t> TraceEvent::u64(const std::string& key) const {
 
 std::optional<TraceEvent> parse_trace_line(const std::string& line) {
   if (line.empty() || line[0] == '#') return std::nullopt;
-  // "<task>-<pid> [cpu] flags ts: EVENT: (SYMBOL+off/size) k=v k=v"
-  static const std::regex re(R"(^\s*.+\[\d+\]\s+\S+\s+[\d.]+: (\S+): \(([^)]*)\)(.*)$)");
+  // "<task>-<pid> [cpu] flags ts: EVENT: (SYMBOL+off/size) k=v k=v"; tracepoints have no
+  // "(SYMBOL)" part, kretprobes have "(CALLER <- SYMBOL)".
+  static const std::regex re(R"(^\s*.+\[\d+\]\s+\S+\s+[\d.]+: (\S+):(?: \(([^)]*)\))?(.*)$)");
   std::smatch m;
   if (!std::regex_match(line, m, re)) return std::nullopt;
   TraceEvent e{m[1].str(), m[2].str(), {}};
@@ -50,7 +51,9 @@ std::string kmsg_message(const std::string& record) {
   return semi == std::string::npos ? record : record.substr(semi + 1);
 }
 
-std::string KprobeDef::definition() const { return "p:" + event + " " + symbol + " " + fetchargs; }
+std::string KprobeDef::definition() const {
+  return std::string(ret ? "r:" : "p:") + event + " " + symbol + " " + fetchargs;
+}
 
 const std::vector<KprobeDef>& default_kprobes() {
   // int dax_holder_notify_failure(struct dax_device *, u64 off, u64 len, int mf_flags)
@@ -58,6 +61,9 @@ const std::vector<KprobeDef>& default_kprobes() {
   static const std::vector<KprobeDef> k = {
       {kNotifyEvent, "dax_holder_notify_failure", "offset=%si:x64 len=%dx:x64 flags=%cx:x32"},
       {kMemoryFailureEvent, "memory_failure", "pfn=%di:x64 flags=%si:x32"},
+      // Its return tells the agent an asynchronous memory_failure() (MCE AO, in a kworker)
+      // has finished, so collecting does not need a fixed sleep.
+      {kMemoryFailureReturnEvent, "memory_failure", "ret=$retval:s32", true},
   };
   return k;
 }

@@ -30,10 +30,12 @@ struct KprobeDef {
   std::string event;
   std::string symbol;
   std::string fetchargs;
+  bool ret = false;                // a kretprobe
   std::string definition() const;  // the line written to kprobe_events
 };
 const std::vector<KprobeDef>& default_kprobes();
 inline constexpr const char* kNotifyEvent = "cxlrig_notify";
 inline constexpr const char* kMemoryFailureEvent = "cxlrig_mf";
+inline constexpr const char* kMemoryFailureReturnEvent = "cxlrig_mf_ret";  // the agent waits for it
 
 }  // namespace cxlrig

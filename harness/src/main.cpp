@@ -21,7 +21,11 @@ int main(int argc, char** argv) {
   run->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
   run->add_option("--scenario", ro.scenario, "Scenario name (guest-tests/scenarios/) or file")->capture_default_str();
   run->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
-  run->add_option("--seed", ro.seed, "Layout generator seed")->capture_default_str();
+  run->add_option("--seed", ro.seed, "Layout generator seed; layout i uses seed+i")->capture_default_str();
+  run->add_option("--layouts", ro.layouts, "Layouts to draw and check in one boot (default: the scenario's)");
+  run->add_option("--inject", ro.inject,
+                  "Poison paths, comma-separated, or all: madvise, corrupt_pfn, hard_offline, mce_ao, mce_ar, "
+                  "cxl_qmp, cxl_debugfs (default: all that apply)");
   run->add_option("--out", ro.out, "Artifacts dir (default runs/<timestamp>)");
   run->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   run->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
