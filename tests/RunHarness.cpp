@@ -55,7 +55,16 @@ size_t count_rows(const nlohmann::json& results, const std::string& driver, cons
                   const std::string& verdict) {
   size_t n = 0;
   for (auto& c : results.at("checks"))
-    if (c["driver"] == driver && c["observer"] == observer && c["verdict"] == verdict && c["point"] != "outside") ++n;
+    if (c["driver"] == driver && c["verdict"] == verdict && c["point"] != "outside" && c.contains("observers") &&
+        c["observers"].contains(observer) && c["observers"][observer]["verdict"] == verdict)
+      ++n;
+  return n;
+}
+
+std::map<std::string, size_t> passes_by_path(const nlohmann::json& results) {
+  std::map<std::string, size_t> n;
+  for (auto& c : results.at("checks"))
+    if (c["verdict"] == "PASS") ++n[c["path"].get<std::string>()];
   return n;
 }
 

@@ -1,5 +1,6 @@
 // Runs the real cxlrig binary for the cli/vm tests and reads back what it left behind.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,7 @@ nlohmann::json load_results(const std::string& out_dir);
 std::vector<int> leftover_qemu(const std::string& out_dir);
 size_t count_rows(const nlohmann::json& results, const std::string& driver, const std::string& observer,
                   const std::string& verdict);
+// PASS rows per poison path ("sysfs" for readbacks).
+std::map<std::string, size_t> passes_by_path(const nlohmann::json& results);
 
 }  // namespace cxlrig::test

@@ -84,3 +84,32 @@ TEST(Topo, ShowPrintsTheQemuCommand) {
   r = run_cxlrig({"topo", "show", "no-such-topology"}, "");
   EXPECT_EQ(r.exit_code, 2);
 }
+
+TEST(BadInput, UnknownInjectPathNamesTheFlagAndTheChoices) {
+  auto dir = fresh_out_dir("bad-inject");
+  auto r = run_cxlrig({"run", "--inject", "madvise,mce"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--inject"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("mce_ar"), std::string::npos) << r.output;
+  EXPECT_TRUE(r.has("results.json"));
+}
+
+TEST(BadInput, ZeroLayoutsIsUsageError) {
+  auto dir = fresh_out_dir("zero-layouts");
+  auto r = run_cxlrig({"run", "--layouts", "0"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--layouts"), std::string::npos) << r.output;
+}
+
+TEST(BadInput, MalformedScenarioNamesTheField) {
+  auto dir = fresh_out_dir("bad-scenario");
+  std::string sc = dir + ".scenario.json";
+  std::ofstream(sc) << R"({"name":"x","devices":[{"driver":"fsdev_dax","ranges":[4,2]}]})";
+  auto r = run_cxlrig({"run", "--scenario", sc}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("devices[0].ranges"), std::string::npos) << r.output;
+  std::ofstream(sc) << R"({"name":"x","devices":[{"driver":"fsdev_dax","paths":["madvise"]}]})";
+  r = run_cxlrig({"run", "--scenario", sc}, fresh_out_dir("bad-scenario-2"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("devices[0].paths"), std::string::npos) << r.output;
+}
