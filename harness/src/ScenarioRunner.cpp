@@ -242,7 +242,21 @@ void ScenarioRunner::run_layout(size_t li) {
   for (auto& d : devices_) d.mapped = false, d.base = 0, d.unmapped_blocks.clear();
 
   bool failed = std::any_of(out_.rows.begin() + first_row, out_.rows.end(), [](auto& r) { return r.verdict == Verdict::kFail; });
-  if (failed) out_.reproduce.push_back(o_.reproduce_prefix + " --seed " + std::to_string(seed) + " --layouts 1");
+  if (failed) {
+    // The command that replays this layout alone, and the layout itself (write order).
+    std::string line = o_.reproduce_prefix + " --seed " + std::to_string(seed) + " --layouts 1   # layout " +
+                       std::to_string(li) + ":";
+    for (size_t i = 0; i < layout.devices.size(); ++i) {
+      const auto& d = layout.devices[i];
+      line += " [" + (devices_[i].name.empty() ? "device " + std::to_string(i) : devices_[i].name) + " " +
+              s_.devices[i].driver + " align " + hex(d.align) + " " + to_string(d.order);
+      for (size_t r = 0; r < d.table.count() && r < 8; ++r)
+        line += " " + hex(d.table.ranges()[r].start) + "-" + hex(d.table.ranges()[r].end);
+      if (d.table.count() > 8) line += " ... (" + std::to_string(d.table.count()) + " ranges)";
+      line += "]";
+    }
+    out_.reproduce.push_back(line);
+  }
 }
 
 void ScenarioRunner::probe_range_limit() {
