@@ -11,14 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "Median.h"
 #include "Subprocess.h"
 
 namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 // Injections are many phases of one kind: fold "inject dax0.0 first" into "inject (each)".
 std::string kind(const std::string& phase) {
   for (auto p : {"inject", "layout", "bind", "mmap"})

@@ -17,17 +17,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "Median.h"
 #include "Subprocess.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 json run(const std::string& out, std::vector<std::string> args, const std::vector<std::string>& extra) {
   std::vector<std::string> cmd{CXLRIG_BIN, "run", "--out", out};

@@ -30,28 +30,13 @@ json op_cxl_poison(const json& args) {
   const uint64_t dpa = args.at("dpa").get<uint64_t>();
   const std::string dbg = "/sys/kernel/debug/cxl/" + memdev + "/";
   enable_poison_event();
-  int inject_err = 0, clear_err = 0;
-  if (args.value("inject", false)) {
-    try {
-      write_attr(dbg + "inject_poison", hex(dpa));
-    } catch (const StepError& e) {
-      if (e.err == ENOENT) throw;
-      inject_err = e.err;
-    }
-  }
+  const int inject_err = args.value("inject", false) ? write_attr_errno(dbg + "inject_poison", hex(dpa)) : 0;
   // The window's kprobe events stay in the first read: memory_failure() must not appear.
   std::vector<std::string> listed = list_poison(memdev);
-  try {
-    write_attr(dbg + "clear_poison", hex(dpa));
-  } catch (const StepError& e) {
-    if (e.err == ENOENT) throw;
-    clear_err = e.err;
-  }
+  const int clear_err = write_attr_errno(dbg + "clear_poison", hex(dpa));
   trace_clear();
   std::vector<std::string> after = list_poison(memdev);
-  json c = args.value("collect", json::object());
-  c["wait_mf"] = false;
-  json out = op_collect(c);
+  json out = op_collect(args.value("collect", json::object()));
   out["trace"] = listed;
   out["after_clear"] = after;
   out["errno"] = inject_err;

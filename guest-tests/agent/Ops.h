@@ -19,7 +19,6 @@ json op_inject(const json& args);
 json op_observe_begin(const json& args);
 json op_collect(const json& args);
 json op_cxl_poison(const json& args);
-json op_cpus(const json& args);
 json op_dax_teardown(const json& args);
 json op_dax_range_limit(const json& args);
 

@@ -102,8 +102,6 @@ void start_spinning(int cpu) {
     throw StepError("the AR consumer did not start spinning on cpu " + std::to_string(cpu), ETIMEDOUT);
 }
 
-std::string mf_return_event() { return "cxlrig_mf_ret"; }
-
 bool trace_has(const std::vector<std::string>& lines, const std::string& event) {
   for (auto& l : lines)
     if (l.find(" " + event + ":") != std::string::npos) return true;
@@ -133,20 +131,20 @@ json op_observe_begin(const json& args) {
   return json::object();
 }
 
-// Waits until memory_failure() returned (its kretprobe fired) when the path reaches it,
-// then for the expected signals, then hands back what the kernel reported.
+// Waits for the trace event the host names (memory_failure()'s kretprobe, for a path that
+// runs it later in a kworker), then for the expected signals, then hands back what the
+// kernel reported.
 json op_collect(const json& args) {
-  const bool wait_mf = args.value("wait_mf", false);
+  const std::string wait_event = args.value("wait_event", "");
   const int timeout_ms = args.value("timeout_ms", 5000);
   const int signals = args.value("signals", 0);
   const int settle_ms = args.value("settle_ms", 30);
-  std::vector<std::string> trace;
-  bool returned = !wait_mf || wait_for([&] { return trace_has(trace = trace_read(), mf_return_event()); }, timeout_ms);
+  bool returned = wait_event.empty() || wait_for([&] { return trace_has(trace_read(), wait_event); }, timeout_ms);
   wait_for([&] { return g_ncaught.load() >= signals; }, signals ? timeout_ms : 0);
   sleep_ms(settle_ms);  // a late or an extra signal must still be seen
   g_spin.spin = false;
   json out = collected(trace_read());
-  out["mf_returned"] = returned;
+  out["event_seen"] = returned;
   return out;
 }
 
@@ -155,35 +153,20 @@ json op_inject(const json& args) {
   const std::string path = args.at("path").get<std::string>();
   const uint64_t phys = args.at("phys").get<uint64_t>();
   int err = 0;
-  auto write_err = [&](const std::string& file, const std::string& value) {
-    try {
-      write_attr(file, value);
-    } catch (const StepError& e) {
-      if (e.err == ENOENT) throw;
-      err = e.err;
-    }
-  };
   if (path == "madvise") {
     void* at = mapping_address(args.at("device").get<std::string>(), args.at("offset").get<uint64_t>());
     if (::madvise(at, 4096, MADV_HWPOISON) != 0) err = errno;
   } else if (path == "corrupt_pfn") {
-    write_err("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(phys / 4096));
+    err = write_attr_errno("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(phys / 4096));
   } else if (path == "hard_offline") {
-    write_err("/sys/devices/system/memory/hard_offline_page", hex(phys));
+    err = write_attr_errno("/sys/devices/system/memory/hard_offline_page", hex(phys));
   } else {
     throw StepError("unknown guest poison path \"" + path + "\"", EINVAL);
   }
   // The guest paths call memory_failure() synchronously: it has returned by now.
-  json c = args.value("collect", json::object());
-  c["wait_mf"] = false;
-  json out = op_collect(c);
+  json out = op_collect(args.value("collect", json::object()));
   out["errno"] = err;
   return out;
-}
-
-json op_cpus(const json&) {
-  std::string isolated = exists("/sys/devices/system/cpu/isolated") ? read_attr("/sys/devices/system/cpu/isolated") : "";
-  return {{"online", ::sysconf(_SC_NPROCESSORS_ONLN)}, {"isolated", isolated}};
 }
 
 }  // namespace agent

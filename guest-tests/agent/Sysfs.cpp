@@ -52,6 +52,16 @@ void write_attr(const std::string& path, const std::string& value) {
   if (static_cast<size_t>(n) != value.size()) throw StepError("short write", EIO, path, value);
 }
 
+int write_attr_errno(const std::string& path, const std::string& value) {
+  try {
+    write_attr(path, value);
+    return 0;
+  } catch (const StepError& e) {
+    if (e.err == ENOENT) throw;
+    return e.err;
+  }
+}
+
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 std::vector<std::string> list_dir(const std::string& path) {

@@ -20,6 +20,9 @@ class StepError : public std::runtime_error {
 std::string read_attr(const std::string& path);   // trimmed of trailing newline
 uint64_t read_u64(const std::string& path);        // decimal or 0x-hex
 void write_attr(const std::string& path, const std::string& value);
+// For writes whose refusal is an observation (poison injection): the errno, 0 on success.
+// A missing file still throws: that is a kernel without the interface, not a refusal.
+int write_attr_errno(const std::string& path, const std::string& value);
 bool exists(const std::string& path);
 std::vector<std::string> list_dir(const std::string& path);  // names, sorted, no . or ..
 std::string link_target_name(const std::string& link);        // basename of readlink, "" if none

@@ -29,7 +29,7 @@ int topo_list_command() {
 
 int topo_show_command(const std::string& name) {
   Topology t = load_topology_file(resolve_topology_path(name, data_dir()));
-  auto argv = build_qemu_argv("qemu-system-x86_64", t, {"KERNEL", "INITRD", default_cmdline()},
+  auto argv = build_qemu_argv("qemu-system-x86_64", t, {"KERNEL", "INITRD", kernel_cmdline(t)},
                               {"QMP.sock", "CONSOLE.sock", "AGENT.sock"}, Accel::kTcg);
   std::cout << shell_quote(argv) << '\n';
   return 0;

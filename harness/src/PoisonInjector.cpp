@@ -67,8 +67,8 @@ InjectionObservation PoisonInjector::inject(const InjectionRequest& r) {
       // MCE AO runs memory_failure() later, in a kworker: wait for its kretprobe, or
       // (without one) long enough for the work to run.
       nlohmann::json c = collect;
-      c["wait_mf"] = r.mf_return_probe;
-      if (!r.mf_return_probe) c["settle_ms"] = 1000;
+      if (r.mf_return_probe) c["wait_event"] = kMemoryFailureReturnEvent;
+      else c["settle_ms"] = 1000;
       res = vm_.agent("collect", c, timeout_);
     }
   }

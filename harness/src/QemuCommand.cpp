@@ -8,9 +8,19 @@ namespace {
 std::string mib(uint64_t bytes) { return std::to_string(bytes >> 20) + "M"; }
 }  // namespace
 
-std::string default_cmdline() {
+std::string kernel_cmdline(const Topology& t, const std::vector<std::string>& extra) {
   // panic=-1 with -no-reboot makes a panic end QEMU at once instead of hanging the run.
-  return "console=ttyS0 loglevel=5 panic=-1 rdinit=/init";
+  std::string c = "console=ttyS0 loglevel=5 panic=-1 rdinit=/init";
+  // The last vCPU is kept for the MCE AR consumer: an AR machine check that lands in
+  // kernel mode panics the guest, so nothing else may run there: no tasks (isolcpus),
+  // no device IRQs (irqaffinity), no scheduler tick or RCU callbacks while the consumer
+  // spins alone (nohz_full, rcu_nocbs; Debian kernels have NO_HZ_FULL).
+  if (t.machine.cpus >= 2) {
+    const std::string cpu = std::to_string(t.machine.cpus - 1);
+    c += " isolcpus=" + cpu + " nohz_full=" + cpu + " rcu_nocbs=" + cpu + " irqaffinity=0";
+  }
+  for (auto& a : extra) c += " " + a;
+  return c;
 }
 
 std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const Topology& t,

@@ -36,6 +36,15 @@ TEST(QemuCommand, DefaultTopologyMatchesTheRecipeSeenToWork) {
   EXPECT_TRUE(has_pair(a, "-append", "console=ttyS0"));
 }
 
+TEST(QemuCommand, CmdlineIsolatesTheLastCpuAndAppendsExtraArgs) {
+  auto t = vmem1();
+  auto c = kernel_cmdline(t, {"foo=1"});
+  EXPECT_NE(c.find("isolcpus=1 nohz_full=1 rcu_nocbs=1 irqaffinity=0"), std::string::npos) << c;
+  EXPECT_EQ(c.substr(c.size() - 6), " foo=1");  // the user's arguments win
+  t.machine.cpus = 1;
+  EXPECT_EQ(kernel_cmdline(t).find("isolcpus"), std::string::npos);
+}
+
 TEST(QemuCommand, KvmUsesHostCpu) {
   auto a = build_qemu_argv("q", vmem1(), {"/k", "/i", ""}, {"a", "b", "c"}, Accel::kKvm);
   EXPECT_TRUE(has_pair(a, "-accel", "kvm"));

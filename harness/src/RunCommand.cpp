@@ -10,6 +10,7 @@
 #include "Interrupt.h"
 #include "KernelStore.h"
 #include "ModuleSet.h"
+#include "PhaseTimer.h"
 #include "Report.h"
 #include "ScenarioRunner.h"
 #include "Subprocess.h"
@@ -37,14 +38,6 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
   if (!o.modules_dir.empty()) throw InputError("--modules", "only makes sense with --kernel-image");
   KernelStore store(cache, lock, std::cerr);
   return store.packaged(o.kernel_series.empty() ? lock.default_series : o.kernel_series, o.locked_only);
-}
-
-template <class F>
-auto timed(RunResult& r, const std::string& name, F f) {
-  auto t0 = std::chrono::steady_clock::now();
-  auto v = f();
-  r.phases_ms.emplace_back(name, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  return v;
 }
 
 }  // namespace
@@ -86,39 +79,28 @@ int run_command(const RunOptions& o) {
                                    {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache},
                                    {"kernel_args", o.kernel_args}});
 
-    KernelImage kernel = timed(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
+    KernelImage kernel = timed_phase(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
     r.kernel = kernel.to_json();
-    auto [early, mods] = timed(r, "modules-select", [&] {
+    auto [early, mods] = timed_phase(r, "modules-select", [&] {
       ModuleIndex index(kernel.modules_dir);
       return std::make_pair(index.select(kEarlyModules), index.select(kScenarioModules));
     });
     r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
     std::vector<std::string> load;
     for (auto& m : mods.ordered) load.push_back(m.name);
-    InitramfsImage initrd = timed(r, "initramfs", [&] {
+    InitramfsImage initrd = timed_phase(r, "initramfs", [&] {
       return build_initramfs({"/bin/busybox", CXLRIG_AGENT_PATH, early.ordered, mods.ordered}, cache);
     });
     r.kernel["initramfs"] = initrd.path;
 
-    AccelChoice accel = timed(r, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), kernel.vmlinuz, cache); });
+    AccelChoice accel = timed_phase(r, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), kernel.vmlinuz, cache); });
     r.accel = to_string(accel.accel);
     r.capabilities["accel_reason"] = accel.why;
 
-
-    std::string cmdline = default_cmdline();
-    // The last vCPU is kept for the MCE AR consumer: an AR machine check that lands in
-    // kernel mode panics the guest, so nothing else may run there: no tasks (isolcpus),
-    // no device IRQs (irqaffinity), no scheduler tick or RCU callbacks while the consumer
-    // spins alone (nohz_full, rcu_nocbs; Debian kernels have NO_HZ_FULL).
-    if (topo.machine.cpus >= 2) {
-      const std::string c = std::to_string(topo.machine.cpus - 1);
-      cmdline += " isolcpus=" + c + " nohz_full=" + c + " rcu_nocbs=" + c + " irqaffinity=0";
-    }
-    for (auto& a : o.kernel_args) cmdline += " " + a;
-    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, cmdline}, accel.accel,
+    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, kernel_cmdline(topo, o.kernel_args)}, accel.accel,
                               find_program(o.qemu), art.vm_logs());
     art.write_text("qemu.cmdline", shell_quote(vm->argv()) + "\n");
-    timed(r, "qemu-start", [&] {
+    timed_phase(r, "qemu-start", [&] {
       vm->start(Millis(30000));
       return 0;
     });
@@ -134,7 +116,7 @@ int run_command(const RunOptions& o) {
     so.boot_timeout = Millis(budget * 1000ull / 2);
     so.step_timeout = Millis(std::max(30u, budget / 4) * 1000ull);
     ScenarioRunner(*vm, scenario, topo, so, r).run();
-    timed(r, "shutdown", [&] {
+    timed_phase(r, "shutdown", [&] {
       vm->shutdown(Millis(10000));
       return 0;
     });

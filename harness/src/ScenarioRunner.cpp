@@ -5,6 +5,7 @@
 
 #include "InputError.h"
 #include "LayoutGenerator.h"
+#include "PhaseTimer.h"
 
 namespace cxlrig {
 
@@ -13,16 +14,7 @@ ScenarioRunner::ScenarioRunner(Vm& vm, const Scenario& s, const Topology& t, Sce
 
 template <class F>
 auto ScenarioRunner::phase(const std::string& name, F f) {
-  auto t0 = std::chrono::steady_clock::now();
-  struct Record {
-    RunResult& r;
-    std::string n;
-    std::chrono::steady_clock::time_point t0;
-    ~Record() {
-      r.phases_ms.emplace_back(n, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    }
-  } rec{out_, name, t0};
-  return f();
+  return timed_phase(out_, name, f);
 }
 
 nlohmann::json ScenarioRunner::call(const std::string& op, const nlohmann::json& args) {
