@@ -52,19 +52,28 @@ std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const T
     if (b.type == "ram")
       add({"-object", "memory-backend-ram,id=" + b.id + ",share=on,size=" + mib(b.size)});
     else
-      add({"-object", "memory-backend-file,id=" + b.id + ",share=on,mem-path=" + b.path +
-                          ",size=" + mib(b.size)});
+      add({"-object", "memory-backend-file,id=" + b.id + ",share=on,mem-path=" +
+                          (b.path.empty() ? boot.scratch_dir + "/" + b.id + ".mem" : b.path) + ",size=" + mib(b.size)});
   }
   for (auto& hb : t.host_bridges)
     add({"-device", "pxb-cxl,bus_nr=" + std::to_string(hb.bus_nr) + ",bus=pcie.0,id=" + hb.id});
   for (auto& rp : t.root_ports)
     add({"-device", "cxl-rp,port=" + std::to_string(rp.port) + ",bus=" + rp.bus + ",id=" + rp.id +
                         ",chassis=" + std::to_string(rp.chassis) + ",slot=" + std::to_string(rp.slot)});
+  for (auto& sw : t.switches) {
+    add({"-device", "cxl-upstream,bus=" + sw.bus + ",id=" + sw.id});
+    for (auto& ds : sw.downstream)
+      add({"-device", "cxl-downstream,port=" + std::to_string(ds.port) + ",bus=" + sw.id + ",id=" + ds.id +
+                          ",chassis=" + std::to_string(ds.chassis) + ",slot=" + std::to_string(ds.slot)});
+  }
   for (auto& d : t.type3) {
     char sn[32];
     snprintf(sn, sizeof sn, "0x%llx", static_cast<unsigned long long>(d.serial));
-    add({"-device", "cxl-type3,bus=" + d.bus + ",volatile-memdev=" + d.volatile_memdev + ",id=" + d.id +
-                        ",sn=" + sn});
+    std::string dev = "cxl-type3,bus=" + d.bus;
+    if (!d.volatile_memdev.empty()) dev += ",volatile-memdev=" + d.volatile_memdev;
+    if (!d.persistent_memdev.empty()) dev += ",persistent-memdev=" + d.persistent_memdev + ",lsa=" + d.lsa;
+    if (d.is_dcd()) dev += ",volatile-dc-memdev=" + d.dc_memdev + ",num-dc-regions=" + std::to_string(d.dc_regions);
+    add({"-device", dev + ",id=" + d.id + ",sn=" + sn});
   }
   for (size_t i = 0; i < t.windows.size(); ++i) {
     const auto& w = t.windows[i];

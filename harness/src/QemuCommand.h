@@ -15,6 +15,8 @@ struct BootSpec {
   std::string kernel;
   std::string initrd;
   std::string cmdline;
+  // Where file backends without a path get their file (the VM's private temp dir).
+  std::string scratch_dir = "SCRATCH";
 };
 
 // Unix sockets the harness listens on; QEMU connects to them as a client, so no output is

@@ -65,3 +65,19 @@ TEST(QemuCommand, ShellQuoteKeepsArgumentsIntact) {
   EXPECT_EQ(shell_quote({"qemu", "-append", "console=ttyS0 panic=-1", "it's"}),
             "qemu -append 'console=ttyS0 panic=-1' 'it'\\''s'");
 }
+
+TEST(QemuCommand, SwitchPersistentAndDynamicCapacityDevices) {
+  auto load = [](const char* n) {
+    return load_topology_file(std::string(CXLRIG_DATA_DIR) + "/qemu-configs/" + n + ".json");
+  };
+  auto sw = build_qemu_argv("q", load("switch-4"), {"/k", "/i", "", "/run"}, {"a", "b", "c"}, Accel::kTcg);
+  EXPECT_TRUE(has_pair(sw, "-device", "cxl-upstream,bus=rp0,id=us0"));
+  EXPECT_TRUE(has_pair(sw, "-device", "cxl-downstream,port=3,bus=us0,id=ds3,chassis=0,slot=7"));
+  EXPECT_TRUE(has_pair(sw, "-device", "cxl-type3,bus=ds3,volatile-memdev=vmem3,id=cxl-vmem3,sn=0x4"));
+  auto pm = build_qemu_argv("q", load("pmem-1"), {"/k", "/i", "", "/run"}, {"a", "b", "c"}, Accel::kTcg);
+  EXPECT_TRUE(has_pair(pm, "-object", "memory-backend-file,id=pmem0,share=on,mem-path=/run/pmem0.mem,size=1024M"));
+  EXPECT_TRUE(has_pair(pm, "-device", "cxl-type3,bus=rp0,persistent-memdev=pmem0,lsa=lsa0,id=cxl-pmem0,sn=0x1"));
+  auto dc = build_qemu_argv("q", load("dcd-1"), {"/k", "/i", "", "/run"}, {"a", "b", "c"}, Accel::kTcg);
+  EXPECT_TRUE(has_pair(dc, "-device",
+                       "cxl-type3,bus=rp0,volatile-memdev=vmem0,volatile-dc-memdev=dc0,num-dc-regions=2,id=cxl-dcd0,sn=0x1"));
+}

@@ -31,17 +31,39 @@ struct HostBridge {
 
 struct RootPort {
   std::string id;
-  std::string bus;  // a host bridge or a switch downstream side
+  std::string bus;  // a host bridge
   unsigned port = 0;
   unsigned chassis = 0;
   unsigned slot = 0;
 };
 
+// A CXL switch: an upstream port under a root port, fanning out to downstream ports
+// that type-3 devices sit on.
+struct SwitchSpec {
+  struct Downstream {
+    std::string id;
+    unsigned port = 0;
+    unsigned chassis = 0;
+    unsigned slot = 0;
+  };
+  std::string id;   // the upstream port
+  std::string bus;  // a root port
+  std::vector<Downstream> downstream;
+};
+
+// A type-3 memory device: any mix of a volatile partition, a persistent one (with its
+// label storage area) and a dynamic capacity partition split into dc_regions regions.
 struct Type3Device {
   std::string id;
-  std::string bus;  // a root port
+  std::string bus;  // a root port or a switch downstream port
   std::string volatile_memdev;
+  std::string persistent_memdev;
+  std::string lsa;
+  std::string dc_memdev;
+  unsigned dc_regions = 0;
   uint64_t serial = 0;
+
+  bool is_dcd() const { return !dc_memdev.empty(); }
 };
 
 struct FixedWindow {
@@ -51,9 +73,10 @@ struct FixedWindow {
 };
 
 struct RegionSpec {
-  std::vector<uint64_t> memdev_serials;  // interleave set, in target order
-  std::string mode = "ram";
+  std::vector<uint64_t> memdev_serials;  // the interleave set; positions come from RegionPlan
+  std::string mode = "ram";              // "ram" or "pmem"
   uint64_t granularity = 256;
+  size_t window = 0;                     // index into windows
 };
 
 struct Topology {
@@ -63,14 +86,23 @@ struct Topology {
   std::vector<MemoryBackend> backends;
   std::vector<HostBridge> host_bridges;
   std::vector<RootPort> root_ports;
+  std::vector<SwitchSpec> switches;
   std::vector<Type3Device> type3;
   std::vector<FixedWindow> windows;
   std::vector<RegionSpec> regions;
 
   const MemoryBackend* backend(const std::string& id) const;
   const Type3Device* device_by_serial(uint64_t serial) const;
-  // Bytes a region over the given memdevs can hold (sum of their backends).
+  const RootPort* root_port(const std::string& id) const;
+  // The root port a device hangs under, directly or through a switch.
+  const RootPort* root_port_of(const Type3Device& d) const;
+  // The switch whose downstream port `bus` is, if any.
+  const SwitchSpec* switch_of(const std::string& bus) const;
+  // Bytes of the partition a region of `mode` uses on one device.
+  uint64_t partition_size(const Type3Device& d, const std::string& mode) const;
+  // Bytes a region over the given memdevs can hold: ways x the smallest partition.
   uint64_t region_capacity(const RegionSpec& r) const;
+  const Type3Device* first_dcd() const;
 };
 
 // "512M", "4G", "0x1000" or a number. Throws InputError naming `field`.

@@ -25,7 +25,9 @@ Vm::Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot,
   qmp_acc_ = listen(sockets_.qmp);
   con_acc_ = listen(sockets_.console);
   agent_acc_ = listen(sockets_.agent);
-  argv_ = build_qemu_argv(qemu_binary, topo, boot, sockets_, accel);
+  BootSpec b = boot;
+  b.scratch_dir = sock_dir_;
+  argv_ = build_qemu_argv(qemu_binary, topo, b, sockets_, accel);
   std::ofstream(logs_.qmp, std::ios::trunc);
 }
 
