@@ -1,4 +1,4 @@
-// A ram region through raw sysfs (Debian's ndctl 76 refuses ram regions): memdevs are
+// A ram or pmem region through raw sysfs (Debian's ndctl 76 refuses ram regions): memdevs are
 // picked by serial, never by memN name, which depends on probe order.
 #include <map>
 
@@ -31,20 +31,54 @@ std::string free_endpoint_decoder(const std::string& endpoint) {
   return {};
 }
 
-// A root decoder that can host ram regions over `ways` host bridges.
-std::string root_decoder(const std::string& wanted) {
-  if (!wanted.empty()) return wanted;
-  for (auto& d : list_dir(kCxl + "root0"))
-    if (d.rfind("decoder", 0) == 0 && exists(kCxl + d + "/create_ram_region")) return d;
-  return {};
+// Root decoders are numbered in CFMWS (window) order.
+std::string root_decoder(unsigned window, const std::string& mode) {
+  const std::string name = "decoder0." + std::to_string(window);
+  return exists(kCxl + name + "/create_" + mode + "_region") ? name : std::string();
+}
+
+uint64_t read_or(const std::string& path, uint64_t dflt) { return exists(path) ? read_u64(path) : dflt; }
+
+// Path below root0, e.g. root0/port1/port2/endpoint3/decoder3.0: the host derives the
+// decoder's level (root, host bridge, switch, endpoint) from it.
+std::string below_root(const std::string& sysfs_device) {
+  std::string p = real_path(sysfs_device);
+  auto at = p.find("/root");
+  return at == std::string::npos ? p : p.substr(at + 1);
+}
+
+json decoder_snapshot(const std::string& name) {
+  const std::string d = kCxl + name;
+  json j = {{"name", name}, {"path", below_root(d)},
+            {"interleave_ways", read_or(d + "/interleave_ways", 0)},
+            {"interleave_granularity", read_or(d + "/interleave_granularity", 0)},
+            {"start", read_or(d + "/start", 0)},
+            {"size", read_or(d + "/size", 0)}};
+  if (exists(d + "/target_list")) j["target_list"] = read_attr(d + "/target_list");
+  if (exists(d + "/mode")) j["mode"] = read_attr(d + "/mode");
+  if (exists(d + "/dpa_size")) j["dpa_size"] = read_u64(d + "/dpa_size");
+  if (exists(d + "/dpa_resource")) j["dpa_resource"] = read_u64(d + "/dpa_resource");
+  return j;
+}
+
+// Every decoder the region claimed (switch and endpoint decoders name it in `region`),
+// plus the root decoder it was carved from.
+json region_decoders(const std::string& region, const std::string& root) {
+  json out = json::array({decoder_snapshot(root)});
+  for (auto& d : list_dir(kCxl))
+    if (d.rfind("decoder", 0) == 0 && exists(kCxl + d + "/region") && read_attr(kCxl + d + "/region") == region)
+      out.push_back(decoder_snapshot(d));
+  return out;
 }
 
 }  // namespace
 
 json op_cxl_create_region(const json& args) {
   const int timeout_ms = args.value("timeout_ms", 20000);
-  std::vector<uint64_t> serials = args.at("serials").get<std::vector<uint64_t>>();
+  std::vector<uint64_t> serials = args.at("serials").get<std::vector<uint64_t>>();  // by position
   const uint64_t granularity = args.value("granularity", 256ull);
+  const std::string mode = args.value("mode", "ram");
+  const unsigned window = args.value("window", 0u);
 
   // cxl_pci/cxl_mem probe asynchronously: wait for every memdev and its endpoint.
   std::vector<std::string> memdevs, endpoints;
@@ -56,25 +90,26 @@ json op_cxl_create_region(const json& args) {
     endpoints.push_back(e);
   }
   std::string root;
-  if (!wait_for([&] { return !(root = root_decoder(args.value("root_decoder", ""))).empty(); }, timeout_ms))
-    throw StepError("no root decoder with create_ram_region", ENODEV, kCxl + "root0");
+  if (!wait_for([&] { return !(root = root_decoder(window, mode)).empty(); }, timeout_ms))
+    throw StepError("no root decoder decoder0." + std::to_string(window) + " with create_" + mode + "_region", ENODEV,
+                    kCxl + "root0");
   const std::string rd = kCxl + root;
 
-  std::string region = read_attr(rd + "/create_ram_region");
-  write_attr(rd + "/create_ram_region", region);
+  std::string region = read_attr(rd + "/create_" + mode + "_region");
+  write_attr(rd + "/create_" + mode + "_region", region);
   const std::string rp = kCxl + region;
+  // A pmem region is named by a UUID (its namespace labels refer to it) before it gets a size.
+  if (mode == "pmem") write_attr(rp + "/uuid", args.at("uuid").get<std::string>());
   write_attr(rp + "/interleave_granularity", std::to_string(granularity));
   write_attr(rp + "/interleave_ways", std::to_string(serials.size()));
 
-  uint64_t per_dev = args.value("dpa_size", 0ull);
+  const uint64_t per_dev = args.at("dpa_size").get<uint64_t>();
   std::vector<std::string> decoders;
   for (size_t i = 0; i < memdevs.size(); ++i) {
-    uint64_t ram = read_u64(kCxl + memdevs[i] + "/ram/size");
-    if (per_dev == 0 || per_dev > ram) per_dev = per_dev == 0 ? ram : per_dev;
     std::string dec = free_endpoint_decoder(endpoints[i]);
     if (dec.empty()) throw StepError("no free endpoint decoder", EBUSY, kCxl + endpoints[i]);
     const std::string dp = kCxl + endpoints[i] + "/" + dec;
-    write_attr(dp + "/mode", "ram");
+    write_attr(dp + "/mode", mode);
     write_attr(dp + "/dpa_size", hex(per_dev));
     decoders.push_back(dec);
   }
@@ -83,7 +118,36 @@ json op_cxl_create_region(const json& args) {
   write_attr(rp + "/commit", "1");
   if (!exists(rp + "/driver")) write_attr("/sys/bus/cxl/drivers/cxl_region/bind", region);
 
-  // dax_cxl turns the region into a dax_region with one device spanning it.
+  json out = {{"region", region},
+              {"root_decoder", root},
+              {"mode", mode},
+              {"start", read_u64(rp + "/resource")},
+              {"size", read_u64(rp + "/size")},
+              {"interleave_ways", read_u64(rp + "/interleave_ways")},
+              {"interleave_granularity", read_u64(rp + "/interleave_granularity")}};
+
+  // Targets as the kernel holds them (regionN/targetI), traced back to the memdev serial.
+  json targets = json::array();
+  for (size_t i = 0; i < serials.size(); ++i) {
+    const std::string dec = read_attr(rp + "/target" + std::to_string(i));
+    const std::string ep_dir = real_path(kCxl + dec + "/..");
+    const std::string ep = ep_dir.substr(ep_dir.rfind('/') + 1);
+    const std::string memdev = link_target_name(kCxl + ep + "/uport");
+    targets.push_back({{"memdev", memdev},
+                       {"serial", read_or(kCxl + memdev + "/serial", 0)},
+                       {"position", i},
+                       {"endpoint", ep},
+                       {"decoder", dec},
+                       {"dpa_resource", read_u64(kCxl + dec + "/dpa_resource")},
+                       {"dpa_size", read_u64(kCxl + dec + "/dpa_size")},
+                       {"poison_list", exists(kCxl + memdev + "/trigger_poison_list")},
+                       {"inject_poison", exists("/sys/kernel/debug/cxl/" + memdev + "/inject_poison")}});
+  }
+  out["targets"] = targets;
+  out["decoders"] = region_decoders(region, root);
+  if (mode == "pmem") return out;
+
+  // dax_cxl turns a ram region into a dax_region with one device spanning it.
   std::string dax_region, seed;
   if (!wait_for([&] {
         for (auto& d : list_dir(rp))
@@ -95,30 +159,9 @@ json op_cxl_create_region(const json& args) {
         return !seed.empty();
       }, timeout_ms))
     throw StepError("region committed but no dax device appeared (is dax_cxl loaded?)", ENODEV, rp);
-
-  json targets = json::array();
-  for (size_t i = 0; i < decoders.size(); ++i)
-  {
-    const std::string dp = kCxl + endpoints[i] + "/" + decoders[i];
-    targets.push_back({{"memdev", memdevs[i]},
-                       {"serial", serials[i]},
-                       {"position", i},
-                       {"endpoint", endpoints[i]},
-                       {"decoder", decoders[i]},
-                       {"dpa_resource", read_u64(dp + "/dpa_resource")},
-                       {"dpa_size", read_u64(dp + "/dpa_size")},
-                       {"poison_list", exists(kCxl + memdevs[i] + "/trigger_poison_list")},
-                       {"inject_poison", exists("/sys/kernel/debug/cxl/" + memdevs[i] + "/inject_poison")}});
-  }
-  return {{"region", region},
-          {"root_decoder", root},
-          {"start", read_u64(rp + "/resource")},
-          {"size", read_u64(rp + "/size")},
-          {"interleave_ways", read_u64(rp + "/interleave_ways")},
-          {"interleave_granularity", read_u64(rp + "/interleave_granularity")},
-          {"dax_region", real_path(rp + "/" + dax_region)},
-          {"device", seed},
-          {"targets", targets}};
+  out["dax_region"] = real_path(rp + "/" + dax_region);
+  out["device"] = seed;
+  return out;
 }
 
 }  // namespace agent

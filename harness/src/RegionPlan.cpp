@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "InputError.h"
+#include "LayoutGenerator.h"
 
 namespace cxlrig {
 
@@ -64,6 +65,18 @@ RegionPlan plan_region(const Topology& t, size_t ri) {
     throw InputError(where, "each device must give the region at least 256 MiB", "grow the backends or the window");
   p.size = p.per_device * ways;
   return p;
+}
+
+std::string uuid_from_seed(uint64_t seed, uint64_t salt) {
+  SplitMix64 rng(seed ^ (0x9e3779b97f4a7c15ull * (salt + 1)));
+  uint64_t hi = rng.next(), lo = rng.next();
+  hi = (hi & ~0xf000ull) | 0x4000ull;                        // version 4
+  lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);        // RFC 4122 variant
+  char b[40];
+  snprintf(b, sizeof b, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(hi >> 32),
+           (unsigned long long)((hi >> 16) & 0xffff), (unsigned long long)(hi & 0xffff),
+           (unsigned long long)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffull));
+  return b;
 }
 
 }  // namespace cxlrig

@@ -31,4 +31,8 @@ struct RegionPlan {
 // Throws InputError naming regions[i] when the devices cannot form that interleave.
 RegionPlan plan_region(const Topology& t, size_t region_index);
 
+// A version-4-shaped UUID drawn from the run's seed: pmem regions and namespaces need one,
+// and a rerun with the same seed names them the same.
+std::string uuid_from_seed(uint64_t seed, uint64_t salt = 0);
+
 }  // namespace cxlrig

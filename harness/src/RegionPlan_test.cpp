@@ -84,3 +84,12 @@ TEST(RegionPlan, UnevenBridgesAreRefusedNamingTheRegion) {
     EXPECT_EQ(e.where(), "vmem-2hb.regions[0].memdevs");
   }
 }
+
+TEST(RegionPlan, UuidIsStableAndWellFormed) {
+  auto u = uuid_from_seed(7);
+  EXPECT_EQ(u, uuid_from_seed(7));
+  EXPECT_NE(u, uuid_from_seed(7, 1));
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+  EXPECT_TRUE(u[19] == '8' || u[19] == '9' || u[19] == 'a' || u[19] == 'b') << u;
+}

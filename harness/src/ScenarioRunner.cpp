@@ -6,6 +6,7 @@
 #include "InputError.h"
 #include "LayoutGenerator.h"
 #include "PhaseTimer.h"
+#include "RegionCheck.h"
 
 namespace cxlrig {
 
@@ -52,17 +53,20 @@ void ScenarioRunner::probe_capabilities() {
 }
 
 void ScenarioRunner::create_region() {
-  const RegionSpec& rs = t_.regions.at(0);
-  nlohmann::json region = phase("region", [&] {
-    return call("cxl_create_region", {{"serials", rs.memdev_serials}, {"granularity", rs.granularity}});
-  });
+  const RegionPlan plan = plan_region(t_, 0);
+  nlohmann::json args = {{"serials", plan.serials}, {"granularity", plan.granularity}, {"mode", plan.mode},
+                         {"window", plan.window}, {"dpa_size", plan.per_device}};
+  if (plan.mode == "pmem") args["uuid"] = uuid_from_seed(o_.seed);
+  nlohmann::json region = phase("region", [&] { return call("cxl_create_region", args); });
   out_.capabilities["region"] = region;
+  // The guest's decoders, targets and size must match what the topology file asks for.
+  out_.rows.push_back(judge_region(plan, region));
   region_.name = result_str(region, "region", "cxl_create_region");
-  region_.dax_region = result_str(region, "dax_region", "cxl_create_region");
+  region_.dax_region = region.value("dax_region", "");
   region_.geometry = {result_u64(region, "start", "cxl_create_region"), result_u64(region, "size", "cxl_create_region"),
                       static_cast<unsigned>(result_u64(region, "interleave_ways", "cxl_create_region")),
                       result_u64(region, "interleave_granularity", "cxl_create_region")};
-  seed_device_ = result_str(region, "device", "cxl_create_region");
+  seed_device_ = region.value("device", "");
   bool poison_list = true, inject_poison = true;
   for (auto& t : region.at("targets")) {
     Region::Target rt{result_str(t, "memdev", "cxl_create_region"), "", t.value("dpa_resource", uint64_t{0})};
