@@ -6,15 +6,17 @@
 #include "Sysfs.h"
 
 namespace agent {
-namespace {
-
-const std::string kCxl = "/sys/bus/cxl/devices/";
 
 std::string memdev_by_serial(uint64_t serial) {
-  for (auto& d : list_dir(kCxl))
-    if (d.rfind("mem", 0) == 0 && exists(kCxl + d + "/serial") && read_u64(kCxl + d + "/serial") == serial) return d;
+  for (auto& d : list_dir(kCxlDevices))
+    if (d.rfind("mem", 0) == 0 && exists(kCxlDevices + d + "/serial") && read_u64(kCxlDevices + d + "/serial") == serial)
+      return d;
   return {};
 }
+
+namespace {
+
+const std::string kCxl = kCxlDevices;
 
 // The endpoint port whose uport is this memdev.
 std::string endpoint_of(const std::string& memdev) {

@@ -19,6 +19,11 @@ json op_inject(const json& args);
 json op_observe_begin(const json& args);
 json op_collect(const json& args);
 json op_cxl_poison(const json& args);
+json op_cxl_dcd_probe(const json& args);
+
+// CXL lookups shared by the ops: memdevs are found by serial, never by probe-order name.
+inline const std::string kCxlDevices = "/sys/bus/cxl/devices/";
+std::string memdev_by_serial(uint64_t serial);  // "" until it appears
 json op_dax_teardown(const json& args);
 json op_dax_range_limit(const json& args);
 

@@ -75,6 +75,7 @@ int main() {
       {"observe_begin", agent::op_observe_begin},
       {"collect", agent::op_collect},
       {"cxl_poison", agent::op_cxl_poison},
+      {"cxl_dcd_probe", agent::op_cxl_dcd_probe},
       {"dax_teardown", agent::op_dax_teardown},
       {"dax_range_limit", agent::op_dax_range_limit},
       {"shutdown", op_shutdown},

@@ -11,6 +11,7 @@
 #include "KernelStore.h"
 #include "ModuleSet.h"
 #include "PhaseTimer.h"
+#include "RegionPlan.h"
 #include "Report.h"
 #include "ScenarioRunner.h"
 #include "Subprocess.h"
@@ -66,6 +67,10 @@ int run_command(const RunOptions& o) {
     r.guards = scenario.guards;
     Topology topo = load_topology_file(resolve_topology_path(o.topology.empty() ? scenario.topology : o.topology, data));
     r.topology = topo.name;
+    // Scenario and topology must agree before anything boots: the region must exist as
+    // planned, and DC extents must fit both the DC region and the fallback region.
+    const RegionPlan plan = plan_region(topo, 0);
+    if (scenario.dcd && topo.first_dcd()) check_dcd_fits(*scenario.dcd, topo, *topo.first_dcd(), plan.size);
     std::vector<PoisonPath> inject;
     if (!o.inject.empty()) inject = poison_paths_from_list(o.inject, "--inject");
     if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");

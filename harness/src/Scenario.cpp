@@ -98,9 +98,36 @@ void parse_orders(const json& d, const std::string& w, DeviceShape& s) {
 }
 }  // namespace
 
+DcdSpec parse_dcd(const json& d, const std::string& w) {
+  only_keys(d, w, {"guards", "region", "tag", "extents", "driver", "requires"});
+  DcdSpec s;
+  s.guards = strings(d, "guards", w);
+  if (d.contains("region")) {
+    if (!d["region"].is_number_unsigned()) throw InputError(w + ".region", "must be a DC region index (0-7)");
+    s.region = d["region"].get<unsigned>();
+  }
+  s.tag = d.value("tag", "");
+  s.driver = d.value("driver", "device_dax");
+  if (s.driver != "device_dax") throw InputError(w + ".driver", "extents are checked on device_dax only", "use device_dax");
+  s.requires_ = strings(d, "requires", w);
+  if (!d.contains("extents") || !d["extents"].is_array() || d["extents"].empty())
+    throw InputError(w + ".extents", "needs a non-empty list of {offset, len}");
+  for (size_t i = 0; i < d["extents"].size(); ++i) {
+    const auto& e = d["extents"][i];
+    auto ew = w + ".extents[" + std::to_string(i) + "]";
+    only_keys(e, ew, {"offset", "len"});
+    if (!e.contains("offset") || !e.contains("len")) throw InputError(ew, "needs offset and len");
+    DcdExtent x{parse_size(e["offset"], ew + ".offset"), parse_size(e["len"], ew + ".len")};
+    if (x.offset % kDcBlock) throw InputError(ew + ".offset", "must be a multiple of 2 MiB (the DC block size)");
+    if (x.len == 0 || x.len % kDcBlock) throw InputError(ew + ".len", "must be a non-zero multiple of 2 MiB (the DC block size)");
+    s.extents.push_back(x);
+  }
+  return s;
+}
+
 Scenario parse_scenario(const json& j, const std::string& w) {
   only_keys(j, w, {"name", "description", "guards", "topology", "timeout_s", "layouts", "devices", "points", "outside",
-                 "range_limit"});
+                 "range_limit", "dcd"});
   Scenario s;
   if (!j.contains("name") || !j["name"].is_string()) throw InputError(w + ".name", "missing or not a string");
   s.name = j["name"].get<std::string>();
@@ -154,6 +181,7 @@ Scenario parse_scenario(const json& j, const std::string& w) {
     only_keys(j["range_limit"], w + ".range_limit", {"at_least"});
     s.range_limit_at_least = positive(j["range_limit"].value("at_least", json(1)), w + ".range_limit.at_least");
   }
+  if (j.contains("dcd")) s.dcd = parse_dcd(j["dcd"], w + ".dcd");
   return s;
 }
 

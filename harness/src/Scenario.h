@@ -4,11 +4,13 @@
 // upstream thread it guards.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "DcdPlan.h"
 #include "LayoutGenerator.h"
 #include "PoisonPath.h"
 
@@ -42,6 +44,9 @@ struct Scenario {
   // After the layouts, find how many ranges one device takes through `mapping`; a FAIL
   // row when fewer than this (0: do not probe).
   unsigned range_limit_at_least = 0;
+  // On topologies with a DCD device: extents to add and release over QMP, checked as dax
+  // ranges where the kernel takes them and as an extent-shaped layout where it cannot.
+  std::optional<DcdSpec> dcd;
 };
 
 Scenario parse_scenario(const nlohmann::json& j, const std::string& origin);

@@ -99,12 +99,13 @@ void ScenarioRunner::run() {
   devices_.assign(s_.devices.size(), Device{});
   const unsigned n = o_.layouts ? o_.layouts : s_.layouts;
   for (size_t li = 0; li < n; ++li) run_layout(li);
+  if (s_.dcd && t_.first_dcd()) run_dcd(n);
   if (s_.range_limit_at_least) probe_range_limit();
 }
 
-void ScenarioRunner::setup_device(size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets,
+void ScenarioRunner::setup_device(const Scenario& s, size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets,
                                   nlohmann::json& lj) {
-  const auto& sd = s_.devices[i];
+  const auto& sd = s.devices[i];
   Device& dev = devices_[i];
   if (dev.name.empty()) {
     dev.name = !seed_device_.empty() ? seed_device_
@@ -142,8 +143,8 @@ void ScenarioRunner::setup_device(size_t i, const DeviceLayout& model, const std
   }
 }
 
-CheckRow ScenarioRunner::check(const PoisonTarget& t, const DeviceLayout& model, size_t li) {
-  const auto& sd = s_.devices[t.device];
+CheckRow ScenarioRunner::check(const Scenario& s, const PoisonTarget& t, const DeviceLayout& model, size_t li) {
+  const auto& sd = s.devices[t.device];
   const Device& dev = devices_[t.device];
   auto skip = [&](const std::string& why) {
     CheckRow row = skip_row(t, dev.name, sd.driver, why);
@@ -202,15 +203,19 @@ void ScenarioRunner::run_layout(size_t li) {
   const RegionSpan span{region_.geometry.base, region_.geometry.size};
   std::vector<DeviceShape> shapes;
   for (auto& d : s_.devices) shapes.push_back(d.shape);
-  const Layout layout = generate_layout(seed, span, draw_specs(seed, span, shapes));
-  const auto targets = plan_targets(s_, layout, o_.inject, li);
+  run_layout(s_, li, seed, generate_layout(seed, span, draw_specs(seed, span, shapes)), nlohmann::json::object());
+}
+
+void ScenarioRunner::run_layout(const Scenario& s, size_t li, uint64_t seed, const Layout& layout, nlohmann::json extra) {
+  const auto targets = plan_targets(s, layout, o_.inject, li);
   const size_t first_row = out_.rows.size();
 
-  for (size_t i = 0; i < s_.devices.size(); ++i) {
-    const auto& sd = s_.devices[i];
+  for (size_t i = 0; i < s.devices.size(); ++i) {
+    const auto& sd = s.devices[i];
     const auto& model = layout.devices[i];
     nlohmann::json lj = {{"index", li}, {"seed", seed}, {"device_index", i}, {"driver", sd.driver},
                          {"align", model.align}, {"order", to_string(model.order)}, {"ranges", to_json(model.table)}};
+    lj.update(extra);
     devices_[i].skip = unmet(sd.requires_);
     if (!devices_[i].skip.empty()) {
       lj["skipped"] = devices_[i].skip;
@@ -218,7 +223,7 @@ void ScenarioRunner::run_layout(size_t li) {
       continue;
     }
     try {
-      setup_device(i, model, targets, lj);
+      setup_device(s, i, model, targets, lj);
     } catch (const AgentStepError& e) {
       // The kernel refused a setup step: that is a finding about this kernel, not a crash.
       CheckRow row = setup_failure_row(devices_[i].name, sd.driver, e.failure.op, e.failure.err, e.what());
@@ -229,7 +234,7 @@ void ScenarioRunner::run_layout(size_t li) {
     }
     out_.layouts.push_back(lj);
   }
-  for (const auto& t : targets) out_.rows.push_back(check(t, layout.devices[t.device], li));
+  for (const auto& t : targets) out_.rows.push_back(check(s, t, layout.devices[t.device], li));
 
   nlohmann::json names = nlohmann::json::array();
   for (auto& d : devices_)
@@ -245,7 +250,7 @@ void ScenarioRunner::run_layout(size_t li) {
     for (size_t i = 0; i < layout.devices.size(); ++i) {
       const auto& d = layout.devices[i];
       line += " [" + (devices_[i].name.empty() ? "device " + std::to_string(i) : devices_[i].name) + " " +
-              s_.devices[i].driver + " align " + hex(d.align) + " " + to_string(d.order);
+              s.devices[i].driver + " align " + hex(d.align) + " " + to_string(d.order);
       for (size_t r = 0; r < d.table.count() && r < 8; ++r)
         line += " " + hex(d.table.ranges()[r].start) + "-" + hex(d.table.ranges()[r].end);
       if (d.table.count() > 8) line += " ... (" + std::to_string(d.table.count()) + " ranges)";
@@ -253,6 +258,110 @@ void ScenarioRunner::run_layout(size_t li) {
     }
     out_.reproduce.push_back(line);
   }
+}
+
+namespace {
+// QEMU's refusals (hw/mem/cxl_type3.c, qmp_cxl_process_dynamic_capacity_prescriptive):
+// releasing capacity the host has not accepted yet, and capacity that was never added.
+constexpr const char* kReleasePendingError = "pending";
+constexpr const char* kReleaseUnknownError = "non-existing";
+}  // namespace
+
+void ScenarioRunner::run_dcd(size_t li) {
+  const DcdSpec& spec = *s_.dcd;
+  const Type3Device& dcd = *t_.first_dcd();
+  const std::string qom = "/machine/peripheral/" + dcd.id;
+  auto row = [&](const std::string& id, const std::string& path, const std::string& expected) {
+    CheckRow r;
+    r.id = "dcd/" + id;
+    r.layout = li;
+    r.device = dcd.id;
+    r.driver = "dcd";
+    r.point = "setup";
+    r.path = path;
+    r.expected = expected;
+    return r;
+  };
+  auto judge = [&](CheckRow& r, const std::string& observer, const std::string& observed, const std::string& failure) {
+    ObserverCell c{observer, r.expected, observed, failure.empty() ? Verdict::kPass : Verdict::kFail};
+    if (!failure.empty()) r.verdict = Verdict::kFail, r.reason = observer + ": " + failure;
+    r.cells.push_back(c);
+    out_.rows.push_back(r);
+  };
+  // A QMP command whose reply (or refusal) is the observation; no reply in time is a hang.
+  auto qmp = [&](const std::string& cmd, const nlohmann::json& args) -> std::pair<bool, std::string> {
+    try {
+      QmpMessage m = phase(cmd, [&] { return vm_.qmp_reply(cmd, args, o_.step_timeout); });
+      if (m.kind == QmpMessage::kError) return {false, m.body.value("desc", m.body.dump())};
+      return {true, "accepted"};
+    } catch (const InfraError& e) {
+      return {false, std::string("no reply: ") + e.what()};
+    }
+  };
+
+  CheckRow add = row("add", "qmp", std::to_string(spec.extents.size()) + " extents accepted");
+  auto [added, add_text] = qmp("cxl-add-dynamic-capacity", dcd_add_args(spec, qom));
+  add.details["extents"] = dcd_add_args(spec, qom)["extents"];
+  judge(add, "qmp", add_text, added ? "" : "QEMU refused the extents");
+
+  auto probe = phase("dcd probe", [&] { return call("cxl_dcd_probe", {{"serial", dcd.serial}}); });
+  const bool supported = probe.value("supported", false);
+  caps_["cxl:dcd"] = supported;
+  out_.capabilities["cxl:dcd"] = supported;
+  out_.capabilities["dcd_probe"] = probe;
+  const std::string memdev = probe.value("memdev", "memN");
+
+  CheckRow taken = row("extents", "sysfs", std::to_string(spec.extents.size()) + " extents as dax ranges");
+  taken.verdict = Verdict::kSkip;
+  taken.details = probe;
+  if (!supported)
+    taken.reason = "kernel " + kernel_release_ + " has no Linux DCD support (" + memdev +
+                   " shows no dynamic_ram_a partition and no extents): the extents stay pending; "
+                   "the extent-shaped layout below checks the same offsets on the volatile region";
+  else
+    taken.reason = "kernel " + kernel_release_ + " offers DCD (" + probe["evidence"].dump() +
+                   "), but building a DC region from accepted extents is not in the rig yet";
+  if (auto why = unmet(spec.requires_); !why.empty() && supported) taken.reason = why;
+  taken.cells.push_back({"sysfs", taken.expected, probe["extents"].dump(), Verdict::kSkip});
+  out_.rows.push_back(taken);
+
+  // Capacity the host never accepted cannot be released: QEMU must say so at once.
+  CheckRow pending = row("release-pending", "qmp", std::string("refused (") + kReleasePendingError + ")");
+  if (!added || supported) {
+    pending.verdict = Verdict::kSkip;
+    pending.reason = !added ? "the extents were not added" : "the kernel accepted the extents: none is pending";
+    out_.rows.push_back(pending);
+  } else {
+    auto [ok, text] = qmp("cxl-release-dynamic-capacity", dcd_release_args(spec, qom, {spec.extents.front()}));
+    judge(pending, "qmp", text,
+          ok ? "QEMU released an extent the host never accepted"
+             : text.find(kReleasePendingError) == std::string::npos ? "refused, but not as pending" : "");
+  }
+  const DcdExtent unused = dcd_unused_block(spec, dc_region_size(t_, dcd));
+  CheckRow unknown = row("release-unknown", "qmp", std::string("refused (") + kReleaseUnknownError + ")");
+  if (unused.len == 0) {
+    unknown.verdict = Verdict::kSkip;
+    unknown.reason = "the extents cover the whole DC region";
+    out_.rows.push_back(unknown);
+  } else {
+    auto [ok, text] = qmp("cxl-release-dynamic-capacity", dcd_release_args(spec, qom, {unused}));
+    unknown.details["extent"] = {{"offset", unused.offset}, {"len", unused.len}};
+    judge(unknown, "qmp", text,
+          ok ? "QEMU released capacity that was never added"
+             : text.find(kReleaseUnknownError) == std::string::npos ? "refused, but not as non-existing" : "");
+  }
+
+  if (supported) return;
+  // The same offsets and lengths, written through `mapping` on the volatile region.
+  Scenario fallback = s_;
+  fallback.name = s_.name + "/dcd-fallback";
+  ScenarioDevice d;
+  d.driver = spec.driver;
+  d.requires_ = {"driver:" + spec.driver};
+  fallback.devices = {d};
+  fallback.outside_device = -1;
+  const RegionSpan span{region_.geometry.base, region_.geometry.size};
+  run_layout(fallback, li, o_.seed + li, extent_layout(spec, span), {{"dcd_fallback", true}});
 }
 
 void ScenarioRunner::probe_range_limit() {

@@ -55,9 +55,14 @@ class ScenarioRunner {
   std::string unmet(const std::vector<std::string>& requires_) const;
   void probe_capabilities();
   void create_region();
+  // One layout, drawn from the seed, or given (the DCD extent-shaped fallback); `s` says
+  // which driver and paths each of its devices gets.
   void run_layout(size_t index);
-  void setup_device(size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets, nlohmann::json& lj);
-  CheckRow check(const PoisonTarget& t, const DeviceLayout& model, size_t layout_index);
+  void run_layout(const Scenario& s, size_t index, uint64_t seed, const Layout& layout, nlohmann::json extra);
+  void setup_device(const Scenario& s, size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets,
+                    nlohmann::json& lj);
+  CheckRow check(const Scenario& s, const PoisonTarget& t, const DeviceLayout& model, size_t layout_index);
+  void run_dcd(size_t layout_index);
   std::optional<DpaTarget> dpa_of(uint64_t phys) const;
   void probe_range_limit();
 

@@ -127,13 +127,18 @@ nlohmann::json Vm::agent(const std::string& op, const nlohmann::json& args, Mill
   return r.result;
 }
 
-nlohmann::json Vm::qmp(const std::string& execute, const nlohmann::json& args, Millis timeout) {
+QmpMessage Vm::qmp_reply(const std::string& execute, const nlohmann::json& args, Millis timeout) {
   uint64_t id = qmp_->send(execute, args);
   std::optional<QmpMessage> m;
   wait([&] { return (m = qmp_->take_reply(id)).has_value(); }, timeout, "QMP reply to " + execute);
-  if (m->kind == QmpMessage::kError)
-    throw InfraError("QMP " + execute + " failed: " + m->body.value("desc", m->body.dump()));
-  return m->body;
+  return *m;
+}
+
+nlohmann::json Vm::qmp(const std::string& execute, const nlohmann::json& args, Millis timeout) {
+  QmpMessage m = qmp_reply(execute, args, timeout);
+  if (m.kind == QmpMessage::kError)
+    throw InfraError("QMP " + execute + " failed: " + m.body.value("desc", m.body.dump()));
+  return m.body;
 }
 
 void Vm::shutdown(Millis timeout) {

@@ -58,6 +58,9 @@ class Vm {
   nlohmann::json wait_ready(Millis timeout);       // the agent's ready event
   nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout);
   nlohmann::json qmp(const std::string& execute, const nlohmann::json& args, Millis timeout);
+  // The reply or QEMU's error as a value, for commands whose refusal is what is checked;
+  // no reply within `timeout` still throws.
+  QmpMessage qmp_reply(const std::string& execute, const nlohmann::json& args, Millis timeout);
   void shutdown(Millis timeout);                   // polite poweroff, then kill
   void kill();
 
