@@ -101,7 +101,8 @@ json op_cxl_create_region(const json& args) {
   write_attr(rd + "/create_" + mode + "_region", region);
   const std::string rp = kCxl + region;
   // A pmem region is named by a UUID (its namespace labels refer to it) before it gets a size.
-  if (mode == "pmem") write_attr(rp + "/uuid", args.at("uuid").get<std::string>());
+  // uuid_store() insists on exactly UUID_STRING_LEN + 1 bytes: the newline is required.
+  if (mode == "pmem") write_attr(rp + "/uuid", args.at("uuid").get<std::string>() + "\n");
   write_attr(rp + "/interleave_granularity", std::to_string(granularity));
   write_attr(rp + "/interleave_ways", std::to_string(serials.size()));
 

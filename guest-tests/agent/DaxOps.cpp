@@ -42,7 +42,8 @@ void release(const std::string& dev) {
   unmap(dev);
   unbind(dev);
   const std::string p = kDax + dev;
-  if (read_u64(p + "/size") != 0) write_attr(p + "/size", "0");
+  // A static device (pmem namespace) has no `mapping`: its one range is fixed.
+  if (exists(p + "/mapping") && read_u64(p + "/size") != 0) write_attr(p + "/size", "0");
 }
 
 }  // namespace
@@ -107,7 +108,9 @@ json op_dax_layout(const json& args) {
   const std::string dev = args.at("device").get<std::string>();
   const std::string p = kDax + dev;
   release(dev);
-  if (args.contains("align")) write_attr(p + "/align", std::to_string(args["align"].get<uint64_t>()));
+  // No ranges: read back a static device as the kernel laid it out.
+  if (args.contains("align") && !args.at("ranges").empty())
+    write_attr(p + "/align", std::to_string(args["align"].get<uint64_t>()));
   // Ranges are appended in write order: that order defines page_offset.
   for (auto& r : args.at("ranges")) {
     std::string v = hex(r.at("start").get<uint64_t>()) + "-" + hex(r.at("end").get<uint64_t>());

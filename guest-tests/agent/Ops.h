@@ -20,6 +20,7 @@ json op_observe_begin(const json& args);
 json op_collect(const json& args);
 json op_cxl_poison(const json& args);
 json op_cxl_dcd_probe(const json& args);
+json op_nd_devdax_create(const json& args);
 
 // CXL lookups shared by the ops: memdevs are found by serial, never by probe-order name.
 inline const std::string kCxlDevices = "/sys/bus/cxl/devices/";

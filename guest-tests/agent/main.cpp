@@ -76,6 +76,7 @@ int main() {
       {"collect", agent::op_collect},
       {"cxl_poison", agent::op_cxl_poison},
       {"cxl_dcd_probe", agent::op_cxl_dcd_probe},
+      {"nd_devdax_create", agent::op_nd_devdax_create},
       {"dax_teardown", agent::op_dax_teardown},
       {"dax_range_limit", agent::op_dax_range_limit},
       {"shutdown", op_shutdown},

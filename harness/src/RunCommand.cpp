@@ -33,6 +33,8 @@ namespace {
 const std::vector<std::string> kEarlyModules = {"virtio_pci", "virtio_console"};
 const std::vector<std::string> kScenarioModules = {"cxl_acpi", "cxl_pci", "cxl_mem", "dax_cxl",
                                                    "device_dax", "fsdev_dax", "hwpoison_inject"};
+// A pmem region goes region -> nvdimm region -> namespace -> nd dax -> static dev_dax.
+const std::vector<std::string> kPmemModules = {"cxl_pmem", "libnvdimm", "nd_pmem", "dax_pmem"};
 
 KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const KernelLock& lock) {
   if (!o.kernel_image.empty()) return KernelStore::user(o.kernel_image, o.modules_dir);
@@ -85,10 +87,12 @@ int run_command(const RunOptions& o) {
                                    {"kernel_args", o.kernel_args}});
 
     KernelImage kernel = timed_phase(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
+    std::vector<std::string> modules = kScenarioModules;
+    if (plan.mode == "pmem") modules.insert(modules.end(), kPmemModules.begin(), kPmemModules.end());
     r.kernel = kernel.to_json();
     auto [early, mods] = timed_phase(r, "modules-select", [&] {
       ModuleIndex index(kernel.modules_dir);
-      return std::make_pair(index.select(kEarlyModules), index.select(kScenarioModules));
+      return std::make_pair(index.select(kEarlyModules), index.select(modules));
     });
     r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
     std::vector<std::string> load;

@@ -97,6 +97,10 @@ void ScenarioRunner::run() {
   create_region();
   for (auto& [k, v] : caps_.items()) out_.capabilities[k] = v;
   devices_.assign(s_.devices.size(), Device{});
+  if (region_.dax_region.empty()) {  // a pmem region: its dax device is static
+    run_static();
+    return;
+  }
   const unsigned n = o_.layouts ? o_.layouts : s_.layouts;
   for (size_t li = 0; li < n; ++li) run_layout(li);
   if (s_.dcd && t_.first_dcd()) run_dcd(n);
@@ -115,6 +119,8 @@ void ScenarioRunner::setup_device(const Scenario& s, size_t i, const DeviceLayou
   lj["device"] = dev.name;
   nlohmann::json ranges = nlohmann::json::array();
   for (auto& r : model.table.ranges()) ranges.push_back({{"start", r.start}, {"end", r.end}});
+  // A static device keeps the range the kernel gave it: nothing is written, only read back.
+  if (lj.value("static", false)) ranges = nlohmann::json::array();
   auto rb = phase("layout " + dev.name, [&] {
     return call("dax_layout", {{"device", dev.name}, {"ranges", ranges}, {"align", model.align}});
   });
@@ -362,6 +368,47 @@ void ScenarioRunner::run_dcd(size_t li) {
   fallback.outside_device = -1;
   const RegionSpan span{region_.geometry.base, region_.geometry.size};
   run_layout(fallback, li, o_.seed + li, extent_layout(spec, span), {{"dcd_fallback", true}});
+}
+
+void ScenarioRunner::run_static() {
+  auto nd = phase("namespace", [&] {
+    return call("nd_devdax_create", {{"region", region_.name},
+                                     {"namespace_uuid", uuid_from_seed(o_.seed, 1)},
+                                     {"dax_uuid", uuid_from_seed(o_.seed, 2)},
+                                     {"align", kPageSize}});
+  });
+  out_.capabilities["namespace"] = nd;
+  const std::string dev = result_str(nd, "device", "nd_devdax_create");
+  const uint64_t ns_start = result_u64(nd, "namespace_start", "nd_devdax_create");
+  const uint64_t data_start = result_u64(nd, "start", "nd_devdax_create");
+  // The kernel fixed the range: dev_dax->ranges[0] starts data_offset after the namespace,
+  // where the pgmap starts. Offsets must count from the former.
+  Layout layout;
+  DeviceLayout d;
+  d.table = RangeTable({{data_start, result_u64(nd, "end", "nd_devdax_create")}});
+  d.align = result_u64(nd, "align", "nd_devdax_create");
+  d.order = RangeOrder::kAscending;
+  layout.devices = {d};
+  const nlohmann::json extra = {{"static", true}, {"namespace", nd.value("namespace", "")},
+                                {"namespace_start", ns_start}, {"data_offset", data_start - ns_start}};
+  // One layout per scenario driver: the one static device is bound to each in turn.
+  for (size_t i = 0; i < s_.devices.size(); ++i) {
+    Scenario one = s_;
+    one.name = s_.name + "/static";
+    one.devices = {s_.devices[i]};
+    one.outside_device = -1;
+    if (devices_[0].name.empty()) seed_device_ = dev;
+    run_layout(one, i, o_.seed, layout, extra);
+  }
+  if (s_.range_limit_at_least) {
+    CheckRow row;
+    row.id = "range-limit";
+    row.point = "limit";
+    row.path = "mapping";
+    row.verdict = Verdict::kSkip;
+    row.reason = "a static dax region (pmem namespace) has one fixed range and no mapping attribute";
+    out_.rows.push_back(row);
+  }
 }
 
 void ScenarioRunner::probe_range_limit() {

@@ -63,6 +63,7 @@ class ScenarioRunner {
                     nlohmann::json& lj);
   CheckRow check(const Scenario& s, const PoisonTarget& t, const DeviceLayout& model, size_t layout_index);
   void run_dcd(size_t layout_index);
+  void run_static();
   std::optional<DpaTarget> dpa_of(uint64_t phys) const;
   void probe_range_limit();
 

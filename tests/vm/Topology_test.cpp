@@ -84,3 +84,28 @@ TEST(Dcd, SkipsWithReasonAndTheExtentShapedFallbackPasses) {
   EXPECT_EQ(r.results["summary"]["fail"], 0);
   EXPECT_TRUE(leftover_qemu(dir).empty());
 }
+
+// Guards: dax/fsdev multi-range offset fix, on the static-region case: the pgmap starts at
+// the namespace, dev_dax->ranges[0] data_offset later; the kernel must count from the latter.
+TEST(Pmem, StaticDevdaxNamespaceRowsPass) {
+  auto dir = fresh_out_dir("topology-pmem-1");
+  auto r = run_cxlrig({"run", "--topology", "pmem-1"}, dir);
+  ASSERT_FALSE(r.results.is_null()) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto* region = row(r.results, "/topology");
+  ASSERT_NE(region, nullptr) << r.output;
+  EXPECT_EQ((*region)["verdict"], "PASS");
+  const auto& ns = r.results["capabilities"]["namespace"];
+  EXPECT_GT(ns["start"].get<uint64_t>(), ns["namespace_start"].get<uint64_t>()) << ns.dump();
+  bool static_layout = false;
+  for (auto& l : r.results["layouts"])
+    if (l.value("static", false)) {
+      static_layout = true;
+      EXPECT_GT(l["data_offset"].get<uint64_t>(), 0u);
+    }
+  EXPECT_TRUE(static_layout);
+  EXPECT_GE(count_rows(r.results, "fsdev_dax", "notify", "PASS"), 3u) << r.output;
+  EXPECT_GE(count_rows(r.results, "device_dax", "sigbus", "PASS"), 3u) << r.output;
+  EXPECT_EQ(r.results["summary"]["fail"], 0);
+  EXPECT_TRUE(leftover_qemu(dir).empty());
+}
