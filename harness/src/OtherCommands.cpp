@@ -7,7 +7,9 @@
 
 #include "InputError.h"
 #include "KernelStore.h"
+#include "LibvirtDomain.h"
 #include "QemuCommand.h"
+#include "RegionPlan.h"
 #include "RunCommand.h"
 #include "Topology.h"
 
@@ -27,8 +29,14 @@ int topo_list_command() {
   return 0;
 }
 
-int topo_show_command(const std::string& name) {
+int topo_show_command(const std::string& name, bool libvirt_xml) {
   Topology t = load_topology_file(resolve_topology_path(name, data_dir()));
+  plan_region(t, 0);  // a region the devices cannot form is an error here too, not at boot
+  if (libvirt_xml) {
+    std::cout << libvirt_domain_xml(t, {"KERNEL", "INITRD", kernel_cmdline(t)}, {"CONSOLE.sock", "AGENT.sock"},
+                                    Accel::kTcg, "cxlrig-" + t.name, "/usr/bin/qemu-system-x86_64");
+    return 0;
+  }
   auto argv = build_qemu_argv("qemu-system-x86_64", t, {"KERNEL", "INITRD", kernel_cmdline(t)},
                               {"QMP.sock", "CONSOLE.sock", "AGENT.sock"}, Accel::kTcg);
   std::cout << shell_quote(argv) << '\n';

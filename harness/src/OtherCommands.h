@@ -5,7 +5,8 @@
 namespace cxlrig {
 
 int topo_list_command();
-int topo_show_command(const std::string& name);
+// The QEMU command line, or with libvirt_xml the libvirt domain XML, of a topology.
+int topo_show_command(const std::string& name, bool libvirt_xml);
 int kernels_update_command(const std::string& cache_dir);
 int kernels_list_command();
 

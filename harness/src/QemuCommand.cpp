@@ -23,37 +23,15 @@ std::string kernel_cmdline(const Topology& t, const std::vector<std::string>& ex
   return c;
 }
 
-std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const Topology& t,
-                                         const BootSpec& boot, const VmSockets& s, Accel accel) {
-  std::vector<std::string> a{qemu_binary};
+std::vector<std::string> cxl_topology_args(const Topology& t, const std::string& scratch_dir) {
+  std::vector<std::string> a;
   auto add = [&](std::initializer_list<std::string> xs) { a.insert(a.end(), xs); };
-  add({"-machine", "q35,cxl=on"});
-  // hypervisor=off: region commit fails with ENXIO otherwise ("Failed to synchronize CPU
-  // cache state"); vendor=GenuineIntel: the HMP mce command needs an Intel CPU model.
-  if (accel == Accel::kKvm)
-    add({"-accel", "kvm", "-cpu", "host,hypervisor=off"});
-  else
-    // An Intel family-6 model >= 14 CPU: QEMU only broadcasts an injected MCE (`mce -b`)
-    // to such CPUs, and the guest's MCE handler waits for every CPU (else it panics).
-    add({"-accel", "tcg", "-cpu", "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4"});
-  add({"-m", mib(t.machine.memory) + ",maxmem=" + mib(t.machine.maxmem) + ",slots=" +
-                 std::to_string(t.machine.slots),
-       "-smp", std::to_string(t.machine.cpus), "-nodefaults", "-no-user-config", "-display",
-       "none", "-no-reboot"});
-  add({"-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.cmdline});
-  add({"-chardev", "socket,id=qmp,path=" + s.qmp, "-mon", "chardev=qmp,mode=control"});
-  add({"-chardev", "socket,id=con,path=" + s.console, "-serial", "chardev:con"});
-  // Pinned to pcie.0: an auto-placed PCI device may land on the pxb-cxl bus, which only
-  // takes bridges.
-  add({"-device", "virtio-serial-pci,id=vser0,bus=pcie.0", "-chardev",
-       "socket,id=agent,path=" + s.agent, "-device",
-       std::string("virtserialport,bus=vser0.0,chardev=agent,name=") + kAgentPortName});
   for (auto& b : t.backends) {
     if (b.type == "ram")
       add({"-object", "memory-backend-ram,id=" + b.id + ",share=on,size=" + mib(b.size)});
     else
       add({"-object", "memory-backend-file,id=" + b.id + ",share=on,mem-path=" +
-                          (b.path.empty() ? boot.scratch_dir + "/" + b.id + ".mem" : b.path) + ",size=" + mib(b.size)});
+                          (b.path.empty() ? scratch_dir + "/" + b.id + ".mem" : b.path) + ",size=" + mib(b.size)});
   }
   for (auto& hb : t.host_bridges)
     add({"-device", "pxb-cxl,bus_nr=" + std::to_string(hb.bus_nr) + ",bus=pcie.0,id=" + hb.id});
@@ -85,6 +63,36 @@ std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const T
     if (w.granularity) m += "," + p + ".interleave-granularity=" + std::to_string(*w.granularity);
     add({"-M", m});
   }
+  return a;
+}
+
+std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const Topology& t,
+                                         const BootSpec& boot, const VmSockets& s, Accel accel) {
+  std::vector<std::string> a{qemu_binary};
+  auto add = [&](std::initializer_list<std::string> xs) { a.insert(a.end(), xs); };
+  add({"-machine", "q35,cxl=on"});
+  // hypervisor=off: region commit fails with ENXIO otherwise ("Failed to synchronize CPU
+  // cache state"); vendor=GenuineIntel: the HMP mce command needs an Intel CPU model.
+  if (accel == Accel::kKvm)
+    add({"-accel", "kvm", "-cpu", "host,hypervisor=off"});
+  else
+    // An Intel family-6 model >= 14 CPU: QEMU only broadcasts an injected MCE (`mce -b`)
+    // to such CPUs, and the guest's MCE handler waits for every CPU (else it panics).
+    add({"-accel", "tcg", "-cpu", "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4"});
+  add({"-m", mib(t.machine.memory) + ",maxmem=" + mib(t.machine.maxmem) + ",slots=" +
+                 std::to_string(t.machine.slots),
+       "-smp", std::to_string(t.machine.cpus), "-nodefaults", "-no-user-config", "-display",
+       "none", "-no-reboot"});
+  add({"-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.cmdline});
+  add({"-chardev", "socket,id=qmp,path=" + s.qmp, "-mon", "chardev=qmp,mode=control"});
+  add({"-chardev", "socket,id=con,path=" + s.console, "-serial", "chardev:con"});
+  // Pinned to pcie.0: an auto-placed PCI device may land on the pxb-cxl bus, which only
+  // takes bridges.
+  add({"-device", "virtio-serial-pci,id=vser0,bus=pcie.0", "-chardev",
+       "socket,id=agent,path=" + s.agent, "-device",
+       std::string("virtserialport,bus=vser0.0,chardev=agent,name=") + kAgentPortName});
+  const auto cxl = cxl_topology_args(t, boot.scratch_dir);
+  a.insert(a.end(), cxl.begin(), cxl.end());
   return a;
 }
 

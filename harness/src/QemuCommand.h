@@ -29,6 +29,10 @@ struct VmSockets {
 
 inline constexpr const char* kAgentPortName = "org.cxlrig.agent";
 
+// The topology's memory backends, host bridges, ports, switches, type-3 devices and fixed
+// memory windows as QEMU arguments: shared by the direct argv and libvirt's qemu:commandline.
+std::vector<std::string> cxl_topology_args(const Topology& t, const std::string& scratch_dir);
+
 std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const Topology& topo,
                                          const BootSpec& boot, const VmSockets& sockets, Accel accel);
 

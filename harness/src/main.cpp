@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   std::string topo_name;
   auto* show = topo->add_subcommand("show", "Print the QEMU command a topology produces");
   show->add_option("name", topo_name, "Topology name or file")->required();
+  bool libvirt_xml = false;
+  show->add_flag("--libvirt-xml", libvirt_xml, "Print the libvirt domain XML instead of the QEMU command");
 
   auto* kernels = app.add_subcommand("kernels", "Packaged kernels in images/kernels.lock.json");
   kernels->require_subcommand(1);
@@ -55,7 +57,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return run_command(ro);
-    if (*topo) return topo->got_subcommand("list") ? topo_list_command() : topo_show_command(topo_name);
+    if (*topo) return topo->got_subcommand("list") ? topo_list_command() : topo_show_command(topo_name, libvirt_xml);
     if (*kernels) return kernels->got_subcommand("list") ? kernels_list_command() : kernels_update_command(cache);
   } catch (const InputError& e) {
     std::cerr << "cxlrig: " << e.what() << '\n';
