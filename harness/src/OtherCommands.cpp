@@ -33,8 +33,10 @@ int topo_show_command(const std::string& name, bool libvirt_xml) {
   Topology t = load_topology_file(resolve_topology_path(name, data_dir()));
   plan_region(t, 0);  // a region the devices cannot form is an error here too, not at boot
   if (libvirt_xml) {
-    std::cout << libvirt_domain_xml(t, {"KERNEL", "INITRD", kernel_cmdline(t)}, {"CONSOLE.sock", "AGENT.sock"},
-                                    Accel::kTcg, "cxlrig-" + t.name, "/usr/bin/qemu-system-x86_64");
+    // libvirt's schema wants absolute paths: placeholders a user replaces.
+    std::cout << libvirt_domain_xml(t, {"/KERNEL", "/INITRD", kernel_cmdline(t), "/SCRATCH"},
+                                    {"/RUN/console.sock", "/RUN/agent.sock"}, Accel::kTcg, "cxlrig-" + t.name,
+                                    "/usr/bin/qemu-system-x86_64");
     return 0;
   }
   auto argv = build_qemu_argv("qemu-system-x86_64", t, {"KERNEL", "INITRD", kernel_cmdline(t)},

@@ -2,6 +2,7 @@
 // still holding results.json (no guest is started for any of these).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -83,6 +84,23 @@ TEST(Topo, ShowPrintsTheQemuCommand) {
   EXPECT_NE(r.output.find("cxl-type3,bus=root_port13"), std::string::npos) << r.output;
   r = run_cxlrig({"topo", "show", "no-such-topology"}, "");
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// Every shipped topology's libvirt domain must pass libvirt's own schema (virt-xml-validate,
+// installed by ci/install-deps from bookworm-backports).
+TEST(Topo, LibvirtXmlOfEveryShippedTopologyValidates) {
+  int n = 0;
+  for (auto& e : std::filesystem::directory_iterator(std::string(CXLRIG_DATA_DIR) + "/qemu-configs")) {
+    const std::string name = e.path().stem().string();
+    auto r = run_cxlrig({"topo", "show", name, "--libvirt-xml"}, "");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string path = ::testing::TempDir() + "/" + name + ".xml";
+    std::ofstream(path) << r.output;
+    const std::string cmd = "virt-xml-validate " + path + " domain > " + path + ".log 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << name << ":\n" << r.output;
+    ++n;
+  }
+  EXPECT_GE(n, 6);
 }
 
 TEST(BadInput, UnknownInjectPathNamesTheFlagAndTheChoices) {
