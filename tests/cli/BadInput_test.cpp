@@ -38,6 +38,29 @@ TEST(BadInput, MalformedTopologyNamesTheFieldAndKeepsArtifacts) {
   EXPECT_TRUE(r.has("junit.xml"));
 }
 
+// A file that parses but whose devices cannot form the region's interleave (three devices
+// under one bridge of a 2-bridge window) is refused before anything boots.
+TEST(BadInput, RegionTheDevicesCannotFormIsRefusedBeforeBoot) {
+  auto dir = fresh_out_dir("bad-region-plan");
+  std::string topo = dir + ".topology.json";
+  std::ofstream(topo) << R"({"name":"uneven","backends":[
+      {"id":"a","type":"ram","size":"512M"},{"id":"b","type":"ram","size":"512M"},
+      {"id":"c","type":"ram","size":"512M"},{"id":"d","type":"ram","size":"512M"}],
+    "host_bridges":[{"id":"hb0","bus_nr":12},{"id":"hb1","bus_nr":40}],
+    "root_ports":[{"id":"p0","bus":"hb0","port":0,"slot":2},{"id":"p1","bus":"hb0","port":1,"slot":3},
+                  {"id":"p2","bus":"hb0","port":2,"slot":4},{"id":"p3","bus":"hb1","port":0,"slot":5}],
+    "type3":[{"id":"d0","bus":"p0","volatile_memdev":"a","serial":1},{"id":"d1","bus":"p1","volatile_memdev":"b","serial":2},
+             {"id":"d2","bus":"p2","volatile_memdev":"c","serial":3},{"id":"d3","bus":"p3","volatile_memdev":"d","serial":4}],
+    "windows":[{"targets":["hb0","hb1"],"size":"4G"}],"regions":[{"memdevs":[1,2,3,4]}]})";
+  auto r = run_cxlrig({"run", "--topology", topo}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  ASSERT_FALSE(r.results.is_null()) << r.output;
+  EXPECT_EQ(r.results["booted"], false);
+  EXPECT_NE(r.results["error"].get<std::string>().find("uneven.regions[0].memdevs"), std::string::npos) << r.results["error"];
+  EXPECT_NE(r.results["error"].get<std::string>().find("host bridge \"hb0\" has 3"), std::string::npos) << r.results["error"];
+  EXPECT_TRUE(r.has("junit.xml"));
+}
+
 TEST(BadInput, UnparsableTopologyFile) {
   auto dir = fresh_out_dir("unparsable-topology");
   std::string topo = dir + ".topology.json";
