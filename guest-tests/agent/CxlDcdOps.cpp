@@ -25,8 +25,8 @@ json op_cxl_dcd_probe(const json& args) {
     if (d.rfind("extent", 0) == 0) {
       const std::string x = kCxlDevices + d;
       extents.push_back({{"name", d},
-                         {"offset", exists(x + "/offset") ? read_u64(x + "/offset") : 0},
-                         {"length", exists(x + "/length") ? read_u64(x + "/length") : 0},
+                         {"offset", read_u64_or(x + "/offset", 0)},
+                         {"length", read_u64_or(x + "/length", 0)},
                          {"tag", exists(x + "/tag") ? read_attr(x + "/tag") : ""}});
       evidence.push_back(d);
     }

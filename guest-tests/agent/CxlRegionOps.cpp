@@ -1,7 +1,5 @@
 // A ram or pmem region through raw sysfs (Debian's ndctl 76 refuses ram regions): memdevs are
 // picked by serial, never by memN name, which depends on probe order.
-#include <map>
-
 #include "Ops.h"
 #include "Sysfs.h"
 
@@ -16,19 +14,17 @@ std::string memdev_by_serial(uint64_t serial) {
 
 namespace {
 
-const std::string kCxl = kCxlDevices;
-
 // The endpoint port whose uport is this memdev.
 std::string endpoint_of(const std::string& memdev) {
-  for (auto& d : list_dir(kCxl))
-    if (d.rfind("endpoint", 0) == 0 && link_target_name(kCxl + d + "/uport") == memdev) return d;
+  for (auto& d : list_dir(kCxlDevices))
+    if (d.rfind("endpoint", 0) == 0 && link_target_name(kCxlDevices + d + "/uport") == memdev) return d;
   return {};
 }
 
 std::string free_endpoint_decoder(const std::string& endpoint) {
-  for (auto& d : list_dir(kCxl + endpoint))
-    if (d.rfind("decoder", 0) == 0 && exists(kCxl + endpoint + "/" + d + "/dpa_size") &&
-        read_u64(kCxl + endpoint + "/" + d + "/dpa_size") == 0)
+  for (auto& d : list_dir(kCxlDevices + endpoint))
+    if (d.rfind("decoder", 0) == 0 && exists(kCxlDevices + endpoint + "/" + d + "/dpa_size") &&
+        read_u64(kCxlDevices + endpoint + "/" + d + "/dpa_size") == 0)
       return d;
   return {};
 }
@@ -36,10 +32,8 @@ std::string free_endpoint_decoder(const std::string& endpoint) {
 // Root decoders are numbered in CFMWS (window) order.
 std::string root_decoder(unsigned window, const std::string& mode) {
   const std::string name = "decoder0." + std::to_string(window);
-  return exists(kCxl + name + "/create_" + mode + "_region") ? name : std::string();
+  return exists(kCxlDevices + name + "/create_" + mode + "_region") ? name : std::string();
 }
-
-uint64_t read_or(const std::string& path, uint64_t dflt) { return exists(path) ? read_u64(path) : dflt; }
 
 // Path below root0, e.g. root0/port1/port2/endpoint3/decoder3.0: the host derives the
 // decoder's level (root, host bridge, switch, endpoint) from it.
@@ -50,12 +44,12 @@ std::string below_root(const std::string& sysfs_device) {
 }
 
 json decoder_snapshot(const std::string& name) {
-  const std::string d = kCxl + name;
+  const std::string d = kCxlDevices + name;
   json j = {{"name", name}, {"path", below_root(d)},
-            {"interleave_ways", read_or(d + "/interleave_ways", 0)},
-            {"interleave_granularity", read_or(d + "/interleave_granularity", 0)},
-            {"start", read_or(d + "/start", 0)},
-            {"size", read_or(d + "/size", 0)}};
+            {"interleave_ways", read_u64_or(d + "/interleave_ways", 0)},
+            {"interleave_granularity", read_u64_or(d + "/interleave_granularity", 0)},
+            {"start", read_u64_or(d + "/start", 0)},
+            {"size", read_u64_or(d + "/size", 0)}};
   if (exists(d + "/target_list")) j["target_list"] = read_attr(d + "/target_list");
   if (exists(d + "/mode")) j["mode"] = read_attr(d + "/mode");
   if (exists(d + "/dpa_size")) j["dpa_size"] = read_u64(d + "/dpa_size");
@@ -67,8 +61,8 @@ json decoder_snapshot(const std::string& name) {
 // plus the root decoder it was carved from.
 json region_decoders(const std::string& region, const std::string& root) {
   json out = json::array({decoder_snapshot(root)});
-  for (auto& d : list_dir(kCxl))
-    if (d.rfind("decoder", 0) == 0 && exists(kCxl + d + "/region") && read_attr(kCxl + d + "/region") == region)
+  for (auto& d : list_dir(kCxlDevices))
+    if (d.rfind("decoder", 0) == 0 && exists(kCxlDevices + d + "/region") && read_attr(kCxlDevices + d + "/region") == region)
       out.push_back(decoder_snapshot(d));
   return out;
 }
@@ -87,19 +81,19 @@ json op_cxl_create_region(const json& args) {
   for (auto s : serials) {
     std::string m, e;
     if (!wait_for([&] { return !(m = memdev_by_serial(s)).empty() && !(e = endpoint_of(m)).empty(); }, timeout_ms))
-      throw StepError("no CXL memdev with serial " + hex(s) + " and an endpoint port appeared", ENODEV, kCxl);
+      throw StepError("no CXL memdev with serial " + hex(s) + " and an endpoint port appeared", ENODEV, kCxlDevices);
     memdevs.push_back(m);
     endpoints.push_back(e);
   }
   std::string root;
   if (!wait_for([&] { return !(root = root_decoder(window, mode)).empty(); }, timeout_ms))
     throw StepError("no root decoder decoder0." + std::to_string(window) + " with create_" + mode + "_region", ENODEV,
-                    kCxl + "root0");
-  const std::string rd = kCxl + root;
+                    kCxlDevices + "root0");
+  const std::string rd = kCxlDevices + root;
 
   std::string region = read_attr(rd + "/create_" + mode + "_region");
   write_attr(rd + "/create_" + mode + "_region", region);
-  const std::string rp = kCxl + region;
+  const std::string rp = kCxlDevices + region;
   // A pmem region is named by a UUID (its namespace labels refer to it) before it gets a size.
   // uuid_store() insists on exactly UUID_STRING_LEN + 1 bytes: the newline is required.
   if (mode == "pmem") write_attr(rp + "/uuid", args.at("uuid").get<std::string>() + "\n");
@@ -110,8 +104,8 @@ json op_cxl_create_region(const json& args) {
   std::vector<std::string> decoders;
   for (size_t i = 0; i < memdevs.size(); ++i) {
     std::string dec = free_endpoint_decoder(endpoints[i]);
-    if (dec.empty()) throw StepError("no free endpoint decoder", EBUSY, kCxl + endpoints[i]);
-    const std::string dp = kCxl + endpoints[i] + "/" + dec;
+    if (dec.empty()) throw StepError("no free endpoint decoder", EBUSY, kCxlDevices + endpoints[i]);
+    const std::string dp = kCxlDevices + endpoints[i] + "/" + dec;
     write_attr(dp + "/mode", mode);
     write_attr(dp + "/dpa_size", hex(per_dev));
     decoders.push_back(dec);
@@ -133,17 +127,17 @@ json op_cxl_create_region(const json& args) {
   json targets = json::array();
   for (size_t i = 0; i < serials.size(); ++i) {
     const std::string dec = read_attr(rp + "/target" + std::to_string(i));
-    const std::string ep_dir = real_path(kCxl + dec + "/..");
+    const std::string ep_dir = real_path(kCxlDevices + dec + "/..");
     const std::string ep = ep_dir.substr(ep_dir.rfind('/') + 1);
-    const std::string memdev = link_target_name(kCxl + ep + "/uport");
+    const std::string memdev = link_target_name(kCxlDevices + ep + "/uport");
     targets.push_back({{"memdev", memdev},
-                       {"serial", read_or(kCxl + memdev + "/serial", 0)},
+                       {"serial", read_u64_or(kCxlDevices + memdev + "/serial", 0)},
                        {"position", i},
                        {"endpoint", ep},
                        {"decoder", dec},
-                       {"dpa_resource", read_u64(kCxl + dec + "/dpa_resource")},
-                       {"dpa_size", read_u64(kCxl + dec + "/dpa_size")},
-                       {"poison_list", exists(kCxl + memdev + "/trigger_poison_list")},
+                       {"dpa_resource", read_u64(kCxlDevices + dec + "/dpa_resource")},
+                       {"dpa_size", read_u64(kCxlDevices + dec + "/dpa_size")},
+                       {"poison_list", exists(kCxlDevices + memdev + "/trigger_poison_list")},
                        {"inject_poison", exists("/sys/kernel/debug/cxl/" + memdev + "/inject_poison")}});
   }
   out["targets"] = targets;

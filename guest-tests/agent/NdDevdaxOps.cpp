@@ -36,7 +36,7 @@ json op_nd_devdax_create(const json& args) {
   const std::string np = kNd + ns;
   write_attr(np + "/uuid", args.at("namespace_uuid").get<std::string>());
   const uint64_t available = read_u64(nr + "/available_size");
-  const uint64_t region_align = exists(nr + "/align") ? read_u64(nr + "/align") : (16ull << 20);
+  const uint64_t region_align = read_u64_or(nr + "/align", 16ull << 20);
   const uint64_t size = available / region_align * region_align;
   if (size == 0) throw StepError("nvdimm region has no available capacity", ENOSPC, nr + "/available_size");
   write_attr(np + "/size", std::to_string(size));

@@ -64,6 +64,8 @@ int write_attr_errno(const std::string& path, const std::string& value) {
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+uint64_t read_u64_or(const std::string& path, uint64_t absent) { return exists(path) ? read_u64(path) : absent; }
+
 std::vector<std::string> list_dir(const std::string& path) {
   std::vector<std::string> out;
   DIR* d = ::opendir(path.c_str());

@@ -19,6 +19,8 @@ class StepError : public std::runtime_error {
 
 std::string read_attr(const std::string& path);   // trimmed of trailing newline
 uint64_t read_u64(const std::string& path);        // decimal or 0x-hex
+// For attributes only some kernels or device kinds have.
+uint64_t read_u64_or(const std::string& path, uint64_t absent);
 void write_attr(const std::string& path, const std::string& value);
 // For writes whose refusal is an observation (poison injection): the errno, 0 on success.
 // A missing file still throws: that is a kernel without the interface, not a refusal.

@@ -117,6 +117,7 @@ int run_command(const RunOptions& o) {
     so.seed = o.seed;
     so.layouts = r.layouts_requested;
     so.inject = inject;
+    so.region = plan;
     so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
                           (o.kernel_image.empty() ? " --kernel " + std::string(kernel.series) : " --kernel-image " + o.kernel_image) +
                           (o.inject.empty() ? "" : " --inject " + o.inject);

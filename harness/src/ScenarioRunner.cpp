@@ -53,7 +53,7 @@ void ScenarioRunner::probe_capabilities() {
 }
 
 void ScenarioRunner::create_region() {
-  const RegionPlan plan = plan_region(t_, 0);
+  const RegionPlan& plan = o_.region;
   nlohmann::json args = {{"serials", plan.serials}, {"granularity", plan.granularity}, {"mode", plan.mode},
                          {"window", plan.window}, {"dpa_size", plan.per_device}};
   if (plan.mode == "pmem") args["uuid"] = uuid_from_seed(o_.seed);
@@ -117,10 +117,10 @@ void ScenarioRunner::setup_device(const Scenario& s, size_t i, const DeviceLayou
     seed_device_.clear();
   }
   lj["device"] = dev.name;
-  nlohmann::json ranges = nlohmann::json::array();
-  for (auto& r : model.table.ranges()) ranges.push_back({{"start", r.start}, {"end", r.end}});
   // A static device keeps the range the kernel gave it: nothing is written, only read back.
-  if (lj.value("static", false)) ranges = nlohmann::json::array();
+  nlohmann::json ranges = nlohmann::json::array();
+  if (!lj.value("static", false))
+    for (auto& r : model.table.ranges()) ranges.push_back({{"start", r.start}, {"end", r.end}});
   auto rb = phase("layout " + dev.name, [&] {
     return call("dax_layout", {{"device", dev.name}, {"ranges", ranges}, {"align", model.align}});
   });
@@ -306,8 +306,9 @@ void ScenarioRunner::run_dcd(size_t li) {
   };
 
   CheckRow add = row("add", "qmp", std::to_string(spec.extents.size()) + " extents accepted");
-  auto [added, add_text] = qmp("cxl-add-dynamic-capacity", dcd_add_args(spec, qom));
-  add.details["extents"] = dcd_add_args(spec, qom)["extents"];
+  const nlohmann::json add_args = dcd_add_args(spec, qom);
+  auto [added, add_text] = qmp("cxl-add-dynamic-capacity", add_args);
+  add.details["extents"] = add_args["extents"];
   judge(add, "qmp", add_text, added ? "" : "QEMU refused the extents");
 
   auto probe = phase("dcd probe", [&] { return call("cxl_dcd_probe", {{"serial", dcd.serial}}); });
@@ -324,38 +325,36 @@ void ScenarioRunner::run_dcd(size_t li) {
     taken.reason = "kernel " + kernel_release_ + " has no Linux DCD support (" + memdev +
                    " shows no dynamic_ram_a partition and no extents): the extents stay pending; "
                    "the extent-shaped layout below checks the same offsets on the volatile region";
+  else if (auto why = unmet(spec.requires_); !why.empty())
+    taken.reason = why;
   else
     taken.reason = "kernel " + kernel_release_ + " offers DCD (" + probe["evidence"].dump() +
                    "), but building a DC region from accepted extents is not in the rig yet";
-  if (auto why = unmet(spec.requires_); !why.empty() && supported) taken.reason = why;
   taken.cells.push_back({"sysfs", taken.expected, probe["extents"].dump(), Verdict::kSkip});
   out_.rows.push_back(taken);
 
-  // Capacity the host never accepted cannot be released: QEMU must say so at once.
-  CheckRow pending = row("release-pending", "qmp", std::string("refused (") + kReleasePendingError + ")");
-  if (!added || supported) {
-    pending.verdict = Verdict::kSkip;
-    pending.reason = !added ? "the extents were not added" : "the kernel accepted the extents: none is pending";
-    out_.rows.push_back(pending);
-  } else {
-    auto [ok, text] = qmp("cxl-release-dynamic-capacity", dcd_release_args(spec, qom, {spec.extents.front()}));
-    judge(pending, "qmp", text,
-          ok ? "QEMU released an extent the host never accepted"
-             : text.find(kReleasePendingError) == std::string::npos ? "refused, but not as pending" : "");
-  }
+  // Capacity the host never accepted, and capacity never added, cannot be released: QEMU
+  // must refuse at once, naming why. `skip` (if set) says why the probe does not apply.
+  auto expect_refusal = [&](const std::string& id, const char* word, const DcdExtent& extent, const std::string& skip) {
+    CheckRow r = row(id, "qmp", std::string("refused (") + word + ")");
+    if (!skip.empty()) {
+      r.verdict = Verdict::kSkip;
+      r.reason = skip;
+      out_.rows.push_back(r);
+      return;
+    }
+    r.details["extent"] = {{"offset", extent.offset}, {"len", extent.len}};
+    auto [ok, text] = qmp("cxl-release-dynamic-capacity", dcd_release_args(spec, qom, {extent}));
+    std::string failure;
+    if (ok) failure = std::string("QEMU released it instead of refusing (") + word + ")";
+    else if (text.find(word) == std::string::npos) failure = std::string("refused, but not as ") + word;
+    judge(r, "qmp", text, failure);
+  };
+  expect_refusal("release-pending", kReleasePendingError, spec.extents.front(),
+                 !added ? "the extents were not added" : supported ? "the kernel accepted the extents: none is pending" : "");
   const DcdExtent unused = dcd_unused_block(spec, dc_region_size(t_, dcd));
-  CheckRow unknown = row("release-unknown", "qmp", std::string("refused (") + kReleaseUnknownError + ")");
-  if (unused.len == 0) {
-    unknown.verdict = Verdict::kSkip;
-    unknown.reason = "the extents cover the whole DC region";
-    out_.rows.push_back(unknown);
-  } else {
-    auto [ok, text] = qmp("cxl-release-dynamic-capacity", dcd_release_args(spec, qom, {unused}));
-    unknown.details["extent"] = {{"offset", unused.offset}, {"len", unused.len}};
-    judge(unknown, "qmp", text,
-          ok ? "QEMU released capacity that was never added"
-             : text.find(kReleaseUnknownError) == std::string::npos ? "refused, but not as non-existing" : "");
-  }
+  expect_refusal("release-unknown", kReleaseUnknownError, unused,
+                 unused.len == 0 ? "the extents cover the whole DC region" : "");
 
   if (supported) return;
   // The same offsets and lengths, written through `mapping` on the volatile region.

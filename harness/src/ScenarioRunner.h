@@ -9,6 +9,7 @@
 
 #include "HdmDecoder.h"
 #include "PoisonInjector.h"
+#include "RegionPlan.h"
 #include "Report.h"
 #include "Scenario.h"
 #include "Topology.h"
@@ -22,6 +23,7 @@ struct ScenarioOptions {
   std::vector<PoisonPath> inject;        // empty: every path that applies
   std::vector<std::string> modules;      // load order, names as in the initramfs
   std::string reproduce_prefix;          // `cxlrig run ...` without --seed/--layouts
+  RegionPlan region;                     // the topology's region, planned (and checked) before boot
   Millis boot_timeout{120000};
   Millis step_timeout{60000};
 };

@@ -143,15 +143,6 @@ uint64_t Topology::partition_size(const Type3Device& d, const std::string& mode)
   return b ? b->size : 0;
 }
 
-uint64_t Topology::region_capacity(const RegionSpec& r) const {
-  uint64_t smallest = UINT64_MAX;
-  for (auto s : r.memdev_serials) {
-    auto* d = device_by_serial(s);
-    smallest = std::min(smallest, d ? partition_size(*d, r.mode) : 0);
-  }
-  return r.memdev_serials.empty() ? 0 : smallest * r.memdev_serials.size();
-}
-
 const Type3Device* Topology::first_dcd() const {
   for (auto& d : type3)
     if (d.is_dcd()) return &d;

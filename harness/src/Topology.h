@@ -100,8 +100,6 @@ struct Topology {
   const SwitchSpec* switch_of(const std::string& bus) const;
   // Bytes of the partition a region of `mode` uses on one device.
   uint64_t partition_size(const Type3Device& d, const std::string& mode) const;
-  // Bytes a region over the given memdevs can hold: ways x the smallest partition.
-  uint64_t region_capacity(const RegionSpec& r) const;
   const Type3Device* first_dcd() const;
 };
 

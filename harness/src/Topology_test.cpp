@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "InputError.h"
+#include "RegionPlan.h"
 
 using namespace cxlrig;
 namespace fs = std::filesystem;
@@ -18,7 +19,7 @@ TEST(Topology, ShippedTopologiesParse) {
   auto t = load_topology_file(std::string(CXLRIG_DATA_DIR) + "/qemu-configs/vmem-1.json");
   EXPECT_EQ(t.backends[0].size, 4ull << 30);
   EXPECT_EQ(t.type3[0].serial, 1u);
-  EXPECT_EQ(t.region_capacity(t.regions[0]), 4ull << 30);
+  EXPECT_EQ(plan_region(t, 0).size, 4ull << 30);
 }
 
 // Every file in tests/data/topology-bad/ must be refused with the field its .expect names.
