@@ -1,5 +1,7 @@
 #include "QemuCommand.h"
 
+#include <cstdio>
+
 namespace cxlrig {
 
 const char* to_string(Accel a) { return a == Accel::kKvm ? "kvm" : "tcg"; }
@@ -33,8 +35,15 @@ std::vector<std::string> cxl_topology_args(const Topology& t, const std::string&
       add({"-object", "memory-backend-file,id=" + b.id + ",share=on,mem-path=" +
                           (b.path.empty() ? scratch_dir + "/" + b.id + ".mem" : b.path) + ",size=" + mib(b.size)});
   }
-  for (auto& hb : t.host_bridges)
-    add({"-device", "pxb-cxl,bus_nr=" + std::to_string(hb.bus_nr) + ",bus=pcie.0,id=" + hb.id});
+  // Fixed slots from 0x10: under libvirt our -device options are created before libvirt's
+  // own (JSON-syntax) ones, so an auto-placed pxb-cxl would take the slot libvirt assigned
+  // to its first pcie-root-port. Both backends use the same slots, so guests match.
+  for (size_t i = 0; i < t.host_bridges.size(); ++i) {
+    const auto& hb = t.host_bridges[i];
+    char addr[8];
+    std::snprintf(addr, sizeof addr, "0x%zx", 0x10 + i);
+    add({"-device", "pxb-cxl,bus_nr=" + std::to_string(hb.bus_nr) + ",bus=pcie.0,addr=" + addr + ",id=" + hb.id});
+  }
   for (auto& rp : t.root_ports)
     add({"-device", "cxl-rp,port=" + std::to_string(rp.port) + ",bus=" + rp.bus + ",id=" + rp.id +
                         ",chassis=" + std::to_string(rp.chassis) + ",slot=" + std::to_string(rp.slot)});

@@ -25,7 +25,7 @@ TEST(QemuCommand, DefaultTopologyMatchesTheRecipeSeenToWork) {
   EXPECT_TRUE(has_pair(a, "-cpu", "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4"));
   EXPECT_TRUE(has_pair(a, "-m", "1024M,maxmem=8192M,slots=4"));
   EXPECT_TRUE(has_pair(a, "-object", "memory-backend-ram,id=vmem0,share=on,size=4096M"));
-  EXPECT_TRUE(has_pair(a, "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1"));
+  EXPECT_TRUE(has_pair(a, "-device", "pxb-cxl,bus_nr=12,bus=pcie.0,addr=0x10,id=cxl.1"));
   EXPECT_TRUE(has_pair(a, "-device", "cxl-rp,port=0,bus=cxl.1,id=root_port13,chassis=0,slot=2"));
   EXPECT_TRUE(has_pair(a, "-device", "cxl-type3,bus=root_port13,volatile-memdev=vmem0,id=cxl-vmem0,sn=0x1"));
   EXPECT_TRUE(has_pair(a, "-M", "cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=8192M"));

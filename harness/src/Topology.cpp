@@ -264,6 +264,9 @@ Topology parse_topology(const json& j, const std::string& origin) {
   };
   std::set<std::string> bridges, ports, device_buses;
   auto idx = [](const char* list, size_t i) { return std::string(".") + list + "[" + std::to_string(i) + "]"; };
+  if (t.host_bridges.size() > kMaxHostBridges)
+    throw InputError(w + ".host_bridges", std::to_string(t.host_bridges.size()) + " host bridges, at most " +
+                     std::to_string(kMaxHostBridges) + " fit", "each takes a fixed slot on pcie.0 (see QemuCommand.h)");
   for (size_t i = 0; i < t.host_bridges.size(); ++i) {
     unique(t.host_bridges[i].id, w + idx("host_bridges", i) + ".id");
     bridges.insert(t.host_bridges[i].id);

@@ -10,6 +10,9 @@
 
 namespace cxlrig {
 
+// Host bridges sit at fixed slots 0x10.. on pcie.0 (QemuCommand); 0x1f is the ICH9 chipset.
+inline constexpr size_t kMaxHostBridges = 0x1f - 0x10;
+
 struct MachineSpec {
   uint64_t memory = 1ull << 30;
   uint64_t maxmem = 8ull << 30;
