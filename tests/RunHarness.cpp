@@ -34,12 +34,16 @@ RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& o
 }
 
 std::vector<int> leftover_qemu(const std::string& out_dir) {
-  std::ifstream cmd(out_dir + "/qemu.cmdline");
-  std::string line;
-  std::getline(cmd, line);
-  auto at = line.find("path=/tmp/cxlrig-");
-  if (at == std::string::npos) return {};
-  std::string sockdir = line.substr(at + 5, line.find('/', at + 10 + 5) - at - 5);
+  // The run's socket dir, named in the guest definition whichever backend ran it.
+  std::string sockdir;
+  for (auto def : {"qemu.cmdline", "domain.xml"}) {
+    std::ifstream in(out_dir + "/" + def);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto at = text.find("/tmp/cxlrig-");
+    if (at != std::string::npos) sockdir = text.substr(at, text.find('/', at + 5) - at);
+  }
+  // No definition means the guest never got one: say so rather than find nothing.
+  if (sockdir.empty()) throw std::runtime_error("no qemu.cmdline or domain.xml naming a socket dir in " + out_dir);
   std::vector<int> pids;
   for (auto& e : fs::directory_iterator("/proc")) {
     std::string name = e.path().filename().string();

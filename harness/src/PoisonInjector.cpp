@@ -41,7 +41,7 @@ nlohmann::json PoisonInjector::host_action(const InjectionRequest& r) {
 InjectionObservation PoisonInjector::inject(const InjectionRequest& r) {
   InjectionObservation obs;
   const PathTraits& t = traits(r.path);
-  const size_t qmp_before = vm_.qmp_client()->events().size();
+  const size_t qmp_before = vm_.qmp_events().size();
   const nlohmann::json collect = {{"signals", r.expect_signals}};
   nlohmann::json res;
   if (!t.host_side && !t.device_poison) {
@@ -79,7 +79,7 @@ InjectionObservation PoisonInjector::inject(const InjectionRequest& r) {
     obs.clear_err = res.value("clear_errno", 0);
     if (r.path == PoisonPath::kCxlDebugfs && obs.err) obs.err_text = "debugfs inject_poison failed with errno " + std::to_string(obs.err);
   }
-  const auto& ev = vm_.qmp_client()->events();
+  const auto& ev = vm_.qmp_events();
   for (size_t i = qmp_before; i < ev.size(); ++i) {
     const auto& b = ev[i].body;
     if (b.value("event", "") != "MEMORY_FAILURE") continue;

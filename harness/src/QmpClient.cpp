@@ -13,10 +13,16 @@ void QmpClient::on_line(const std::string& line) {
   log_.flush();
   QmpMessage m = parse_qmp_line(line);
   switch (m.kind) {
-    case QmpMessage::kGreeting: greeting_ = m.body; break;
+    case QmpMessage::kGreeting: capabilities_id_ = send("qmp_capabilities", nullptr); break;
     case QmpMessage::kEvent: events_.push_back(m); break;
     default:
-      if (m.id) replies_[*m.id] = m;
+      if (m.id && m.id == capabilities_id_) {
+        if (m.kind == QmpMessage::kError)
+          throw InfraError("QMP qmp_capabilities failed: " + m.body.value("desc", m.body.dump()));
+        negotiated_ = true;
+      } else if (m.id) {
+        replies_[*m.id] = m;
+      }
   }
 }
 

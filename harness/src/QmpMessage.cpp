@@ -33,8 +33,10 @@ QmpMessage parse_qmp_line(const std::string& line) {
   return m;
 }
 
-std::string frame_qmp_command(const std::string& execute, const nlohmann::json& arguments, uint64_t id) {
-  nlohmann::json j{{"execute", execute}, {"id", id}};
+std::string frame_qmp_command(const std::string& execute, const nlohmann::json& arguments,
+                              std::optional<uint64_t> id) {
+  nlohmann::json j{{"execute", execute}};
+  if (id) j["id"] = *id;
   if (!arguments.is_null() && !arguments.empty()) j["arguments"] = arguments;
   return j.dump() + "\n";
 }

@@ -17,7 +17,9 @@ struct QmpMessage {
 
 // Throws InputError (a bad reply from QEMU) when the line is not a QMP message.
 QmpMessage parse_qmp_line(const std::string& line);
-// One command as a single line with our id.
-std::string frame_qmp_command(const std::string& execute, const nlohmann::json& arguments, uint64_t id);
+// One command as a single line, with our id when the monitor is ours (libvirt numbers the
+// commands it passes through itself).
+std::string frame_qmp_command(const std::string& execute, const nlohmann::json& arguments,
+                              std::optional<uint64_t> id);
 
 }  // namespace cxlrig

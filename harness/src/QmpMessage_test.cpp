@@ -35,6 +35,10 @@ TEST(QmpMessage, FramesOneLineWithId) {
             "{\"arguments\":{\"command-line\":\"info cpus\"},\"execute\":\"human-monitor-command\",\"id\":2}\n");
 }
 
+TEST(QmpMessage, FramesWithoutIdForLibvirtPassThrough) {
+  EXPECT_EQ(frame_qmp_command("query-status", nullptr, std::nullopt), "{\"execute\":\"query-status\"}\n");
+}
+
 TEST(LineSplitter, KeepsPartialTailAcrossFeeds) {
   LineSplitter s;
   EXPECT_TRUE(s.feed("{\"a\":").empty());

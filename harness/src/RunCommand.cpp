@@ -78,12 +78,20 @@ int run_command(const RunOptions& o) {
     if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
     r.layouts_requested = o.layouts.value_or(scenario.layouts);
     for (auto p : inject.empty() ? all_poison_paths() : inject) r.inject.push_back(to_string(p));
+    BackendSpec backend;
+    backend.kind = backend_kind_from_string(o.backend, "--backend");
+    if (!o.connect_uri.empty()) {
+      if (backend.kind != BackendKind::kLibvirt) throw InputError("--connect", "only applies to the libvirt backend", "add --backend libvirt, or drop --connect");
+      backend.connect_uri = o.connect_uri;
+    }
+    r.capabilities["backend"] = to_string(backend.kind);
     if (find_program(o.qemu).empty()) throw InputError("--qemu", o.qemu + " not found", "run ci/install-deps, or pass --qemu PATH");
     const std::string cache = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
     KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
     art.write_json("config.json", {{"scenario", scenario.name}, {"topology", topo.name}, {"seed", o.seed},
                                    {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
                                    {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache},
+                                   {"backend", to_string(backend.kind)}, {"connect", backend.connect_uri},
                                    {"kernel_args", o.kernel_args}});
 
     KernelImage kernel = timed_phase(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
@@ -106,9 +114,11 @@ int run_command(const RunOptions& o) {
     r.accel = to_string(accel.accel);
     r.capabilities["accel_reason"] = accel.why;
 
+    backend.qemu_binary = find_program(o.qemu);
     vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, kernel_cmdline(topo, o.kernel_args)}, accel.accel,
-                              find_program(o.qemu), art.vm_logs());
-    art.write_text("qemu.cmdline", shell_quote(vm->argv()) + "\n");
+                              backend, art.vm_logs());
+    const auto [def_name, def_text] = vm->definition();
+    art.write_text(def_name, def_text);
     timed_phase(r, "qemu-start", [&] {
       vm->start(Millis(30000));
       return 0;
@@ -120,7 +130,8 @@ int run_command(const RunOptions& o) {
     so.region = plan;
     so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
                           (o.kernel_image.empty() ? " --kernel " + std::string(kernel.series) : " --kernel-image " + o.kernel_image) +
-                          (o.inject.empty() ? "" : " --inject " + o.inject);
+                          (o.inject.empty() ? "" : " --inject " + o.inject) +
+                          (backend.kind == BackendKind::kLibvirt ? " --backend libvirt --connect " + backend.connect_uri : "");
     so.modules = load;
     unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
     so.boot_timeout = Millis(budget * 1000ull / 2);
@@ -146,11 +157,9 @@ int run_command(const RunOptions& o) {
   if (vm) {
     vm->kill();
     r.splats = vm->console().splats();
-    if (auto* q = vm->qmp_client()) {
-      nlohmann::json ev = nlohmann::json::array();
-      for (auto& m : q->events()) ev.push_back(m.body);
-      r.capabilities["qmp_events"] = ev;
-    }
+    nlohmann::json ev = nlohmann::json::array();
+    for (auto& m : vm->qmp_events()) ev.push_back(m.body);
+    r.capabilities["qmp_events"] = ev;
     vm.reset();
   }
   r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -21,6 +21,8 @@ struct RunOptions {
   std::string out;
   std::string accel = "auto";
   std::string qemu = "qemu-system-x86_64";
+  std::string backend = "qemu";  // qemu (our child) or libvirt (a transient domain)
+  std::string connect_uri;       // libvirt only; empty: qemu:///system
   std::string cache_dir;      // empty: default_cache_dir()
   std::optional<unsigned> timeout_s;
   std::vector<std::string> kernel_args;  // appended to the kernel command line

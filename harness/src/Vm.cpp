@@ -12,8 +12,8 @@ using boost::asio::local::stream_protocol;
 
 namespace cxlrig {
 
-Vm::Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot, Accel accel,
-       const std::string& qemu_binary, VmLogs logs)
+Vm::Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot, Accel accel, const BackendSpec& backend,
+       VmLogs logs)
     : ioc_(ioc), logs_(std::move(logs)), console_log_(logs_.console, std::ios::binary | std::ios::trunc),
       agent_log_(logs_.agent, std::ios::trunc) {
   // Unix socket paths are limited to 108 bytes: keep them short, out of the artifacts dir.
@@ -22,13 +22,12 @@ Vm::Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot,
   sock_dir_ = tmpl;
   sockets_ = {sock_dir_ + "/qmp", sock_dir_ + "/con", sock_dir_ + "/agent"};
   auto listen = [&](const std::string& p) { return std::make_unique<Acceptor>(ioc_, stream_protocol::endpoint(p)); };
-  qmp_acc_ = listen(sockets_.qmp);
   con_acc_ = listen(sockets_.console);
   agent_acc_ = listen(sockets_.agent);
   BootSpec b = boot;
   b.scratch_dir = sock_dir_;
-  argv_ = build_qemu_argv(qemu_binary, topo, b, sockets_, accel);
   std::ofstream(logs_.qmp, std::ios::trunc);
+  backend_ = make_backend(ioc_, backend, topo, b, sockets_, accel, logs_);
 }
 
 Vm::~Vm() {
@@ -38,7 +37,11 @@ Vm::~Vm() {
 }
 
 void Vm::kill() {
-  if (proc_) proc_->kill();
+  if (backend_) {
+    // A backend may drop its monitor on teardown; the events stay reportable.
+    if (QmpPort* q = backend_->qmp()) kept_events_ = q->events();
+    backend_->kill();
+  }
   // Let the last console bytes reach the log.
   if (ioc_.stopped()) ioc_.restart();
   ioc_.poll();
@@ -47,11 +50,6 @@ void Vm::kill() {
 }
 
 void Vm::start(Millis connect_timeout) {
-  qmp_acc_->async_accept([this](boost::system::error_code ec, stream_protocol::socket s) {
-    if (ec) return;
-    qmp_ = std::make_unique<QmpClient>(std::move(s), logs_.qmp);
-    qmp_->start();
-  });
   con_acc_->async_accept([this](boost::system::error_code ec, stream_protocol::socket s) {
     if (ec) return;
     console_ = std::make_unique<LineChannel>(
@@ -67,9 +65,13 @@ void Vm::start(Millis connect_timeout) {
     agent_ = std::make_unique<LineChannel>(std::move(s), [this](const std::string& l) { on_agent_line(l); });
     agent_->start();
   });
-  proc_ = std::make_unique<QemuProcess>(ioc_, argv_, logs_.qemu_output);
-  wait([&] { return qmp_ && console_ && agent_ && qmp_->greeted(); }, connect_timeout, "QEMU to connect its sockets");
-  qmp("qmp_capabilities", nullptr, connect_timeout);
+  backend_->launch();
+  wait([&] { return console_ && agent_ && backend_->qmp() && backend_->qmp()->ready(); }, connect_timeout,
+       "QEMU to connect its sockets");
+}
+
+const std::vector<QmpMessage>& Vm::qmp_events() {
+  return backend_->qmp() ? backend_->qmp()->events() : kept_events_;
 }
 
 void Vm::on_agent_line(const std::string& line) {
@@ -89,11 +91,10 @@ void Vm::wait(const std::function<bool()>& done, Millis timeout, const std::stri
     if (done()) return;
     if (interrupted()) throw Interrupted();
     if (scanner_.panicked()) throw InfraError("guest kernel panicked while waiting for " + what);
-    if (proc_ && proc_->exited()) {
+    if (auto why = backend_->gone()) {
       ioc_.poll();  // read what the console still holds, then judge
       if (scanner_.panicked()) throw InfraError("guest kernel panicked while waiting for " + what);
-      throw InfraError("QEMU exited with code " + std::to_string(*proc_->exit_code()) + " while waiting for " + what +
-                       " (see qemu.log and console.log)");
+      throw InfraError(*why + " while waiting for " + what + " (see qemu.log and console.log)");
     }
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline)
@@ -128,9 +129,11 @@ nlohmann::json Vm::agent(const std::string& op, const nlohmann::json& args, Mill
 }
 
 QmpMessage Vm::qmp_reply(const std::string& execute, const nlohmann::json& args, Millis timeout) {
-  uint64_t id = qmp_->send(execute, args);
+  QmpPort* q = backend_->qmp();
+  if (!q) throw InfraError("QMP not connected");
+  uint64_t id = q->send(execute, args);
   std::optional<QmpMessage> m;
-  wait([&] { return (m = qmp_->take_reply(id)).has_value(); }, timeout, "QMP reply to " + execute);
+  wait([&] { return (m = q->take_reply(id)).has_value(); }, timeout, "QMP reply to " + execute);
   return *m;
 }
 
@@ -142,13 +145,13 @@ nlohmann::json Vm::qmp(const std::string& execute, const nlohmann::json& args, M
 }
 
 void Vm::shutdown(Millis timeout) {
-  if (!proc_ || proc_->exited()) return;
+  if (backend_->gone()) return;
   try {
     const std::string frame = frame_agent_request(next_agent_id_++, "shutdown", nullptr);
     agent_log_ << "-> " << frame;
     agent_->write(frame);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!proc_->exited() && std::chrono::steady_clock::now() < deadline && !interrupted()) {
+    while (!backend_->gone() && std::chrono::steady_clock::now() < deadline && !interrupted()) {
       if (ioc_.stopped()) ioc_.restart();
       ioc_.run_one_for(Millis(50));
     }

@@ -1,6 +1,7 @@
-// One guest: the QEMU process, its QMP monitor, its serial console and the agent channel,
-// all on one Boost.Asio event loop. Every wait has a deadline and ends early when the guest
-// panics, QEMU exits or the user interrupts; the destructor always takes QEMU down.
+// One guest: its backend (QEMU as our child, or a libvirt domain) with the QMP monitor, its
+// serial console and the agent channel, all on one Boost.Asio event loop. Every wait has a
+// deadline and ends early when the guest panics, QEMU goes away or the user interrupts; the
+// destructor always takes QEMU down.
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -19,8 +20,7 @@
 #include "InputError.h"
 #include "LineChannel.h"
 #include "QemuCommand.h"
-#include "QemuProcess.h"
-#include "QmpClient.h"
+#include "VmBackend.h"
 
 namespace cxlrig {
 
@@ -37,24 +37,19 @@ class GuestTimeout : public InfraError {
   using InfraError::InfraError;
 };
 
-struct VmLogs {
-  std::string console;
-  std::string qmp;
-  std::string agent;
-  std::string qemu_output;
-};
-
 class Vm {
  public:
-  // Creates the listening sockets (QEMU connects to them) and the argv; does not start QEMU.
-  Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot, Accel accel,
-     const std::string& qemu_binary, VmLogs logs);
+  // Creates the listening sockets (QEMU connects to them) and the backend's guest
+  // definition; does not start QEMU.
+  Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot, Accel accel, const BackendSpec& backend,
+     VmLogs logs);
   ~Vm();
   Vm(const Vm&) = delete;
   Vm& operator=(const Vm&) = delete;
 
-  const std::vector<std::string>& argv() const { return argv_; }
-  void start(Millis connect_timeout);             // spawn, accept channels, QMP handshake
+  // (artifact name, text): the QEMU command line or the libvirt domain XML.
+  std::pair<std::string, std::string> definition() const { return backend_->definition(); }
+  void start(Millis connect_timeout);             // launch, accept channels, QMP handshake
   nlohmann::json wait_ready(Millis timeout);       // the agent's ready event
   nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout);
   nlohmann::json qmp(const std::string& execute, const nlohmann::json& args, Millis timeout);
@@ -65,8 +60,10 @@ class Vm {
   void kill();
 
   const ConsoleScanner& console() const { return scanner_; }
-  const QmpClient* qmp_client() const { return qmp_.get(); }
-  bool exited() const { return proc_ && proc_->exited(); }
+  // QMP events so far, in order (none before QEMU's monitor is reachable; after kill(),
+  // those it had).
+  const std::vector<QmpMessage>& qmp_events();
+  bool exited() const { return backend_->gone().has_value(); }
 
  private:
   using Acceptor = boost::asio::local::stream_protocol::acceptor;
@@ -77,10 +74,9 @@ class Vm {
   VmLogs logs_;
   std::string sock_dir_;
   VmSockets sockets_;
-  std::vector<std::string> argv_;
-  std::unique_ptr<Acceptor> qmp_acc_, con_acc_, agent_acc_;
-  std::unique_ptr<QemuProcess> proc_;
-  std::unique_ptr<QmpClient> qmp_;
+  std::unique_ptr<Acceptor> con_acc_, agent_acc_;
+  std::unique_ptr<VmBackend> backend_;
+  std::vector<QmpMessage> kept_events_;  // what the monitor had when the guest was killed
   std::unique_ptr<LineChannel> console_, agent_;
   std::ofstream console_log_, agent_log_;
   ConsoleScanner scanner_;

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   run->add_option("--out", ro.out, "Artifacts dir (default runs/<timestamp>)");
   run->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
   run->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
+  run->add_option("--backend", ro.backend, "qemu (QEMU as our child) or libvirt (a transient libvirt domain)")
+      ->capture_default_str();
+  run->add_option("--connect", ro.connect_uri, "libvirt URI for --backend libvirt (default qemu:///system)");
   run->add_option("--cache", ro.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
   run->add_option("--kernel-arg", ro.kernel_args, "Extra kernel command line argument (repeatable)");
   run->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)");

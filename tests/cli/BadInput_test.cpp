@@ -154,3 +154,21 @@ TEST(BadInput, MalformedScenarioNamesTheField) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("devices[0].paths"), std::string::npos) << r.output;
 }
+
+TEST(BadInput, UnknownBackendNamesTheFlagAndTheChoices) {
+  auto dir = fresh_out_dir("bad-backend");
+  auto r = run_cxlrig({"run", "--backend", "xen"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  ASSERT_FALSE(r.results.is_null());
+  const std::string err = r.results["error"];
+  EXPECT_NE(err.find("--backend"), std::string::npos) << err;
+  EXPECT_NE(err.find("libvirt"), std::string::npos) << err;
+}
+
+TEST(BadInput, ConnectWithoutTheLibvirtBackend) {
+  auto dir = fresh_out_dir("connect-direct");
+  auto r = run_cxlrig({"run", "--connect", "qemu:///session"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  ASSERT_FALSE(r.results.is_null());
+  EXPECT_NE(r.results["error"].get<std::string>().find("--connect"), std::string::npos) << r.results["error"];
+}

@@ -1,0 +1,38 @@
+#include "QemuDirect.h"
+
+#include <fstream>
+
+namespace cxlrig {
+
+using boost::asio::local::stream_protocol;
+
+QemuDirect::QemuDirect(boost::asio::io_context& ioc, const std::string& qemu_binary, const Topology& topo,
+                       const BootSpec& boot, const VmSockets& sockets, Accel accel, const VmLogs& logs)
+    : ioc_(ioc),
+      logs_(logs),
+      argv_(build_qemu_argv(qemu_binary, topo, boot, sockets, accel)),
+      qmp_acc_(ioc, stream_protocol::endpoint(sockets.qmp)) {}
+
+std::pair<std::string, std::string> QemuDirect::definition() const {
+  return {"qemu.cmdline", shell_quote(argv_) + "\n"};
+}
+
+void QemuDirect::launch() {
+  qmp_acc_.async_accept([this](boost::system::error_code ec, stream_protocol::socket s) {
+    if (ec) return;
+    qmp_ = std::make_unique<QmpClient>(std::move(s), logs_.qmp);
+    qmp_->start();
+  });
+  proc_ = std::make_unique<QemuProcess>(ioc_, argv_, logs_.qemu_output);
+}
+
+std::optional<std::string> QemuDirect::gone() {
+  if (!proc_ || !proc_->exited()) return std::nullopt;
+  return "QEMU exited with code " + std::to_string(*proc_->exit_code());
+}
+
+void QemuDirect::kill() noexcept {
+  if (proc_) proc_->kill();
+}
+
+}  // namespace cxlrig
