@@ -97,6 +97,27 @@ std::string KernelStore::download(const DebPackage& p, const std::string& want_s
   return file;
 }
 
+std::string KernelStore::source_tree(const std::string& series, const std::string& into) {
+  const std::string name = "linux-source-" + series;
+  const DebPackage* best = nullptr;
+  for (auto& p : index())
+    if (p.name == name && (!best || compare_deb_versions(p.version, best->version) > 0)) best = &p;
+  if (!best) throw InputError("--series", "no " + name + " package on " + lock_.mirror, "pick a series the lock lists");
+  const std::string deb = download(*best, best->sha256);
+  const std::string unpack = cache_ + "/sources/" + name + "_" + best->version;
+  const std::string tarball = unpack + "/usr/src/" + name + ".tar.xz";
+  if (!fs::exists(tarball)) {
+    fs::create_directories(unpack);
+    auto r = run_command({"dpkg-deb", "-x", deb, unpack}, std::chrono::seconds(600));
+    if (r.exit_code != 0) throw InfraError("dpkg-deb -x " + deb + " failed:\n" + r.tail());
+  }
+  fs::create_directories(into);
+  auto r = run_command({"tar", "-xf", tarball, "-C", into}, std::chrono::seconds(1800));
+  if (r.exit_code != 0) throw InfraError("unpacking " + tarball + " failed:\n" + r.tail());
+  notes_ << "kernel source: " << name << " " << best->version << " in " << into << "/" << name << "\n";
+  return into + "/" + name;
+}
+
 KernelImage KernelStore::unpacked(const KernelPackageSet& k, const std::vector<std::string>& shas) {
   const std::string dir = cache_ + "/kernels/" + k.abi + "_" + k.packages.front().version;
   KernelImage img{"packaged", k.series, k.abi, k.packages.front().version, "", "", nullptr};

@@ -35,6 +35,9 @@ class KernelStore {
   KernelImage packaged(const std::string& series, bool locked_only);
   // The newest kernel of every locked series, for `cxlrig kernels update`.
   KernelLock newest_lock();
+  // Debian's linux-source-SERIES (the newest on the mirror) unpacked into `into`: the path
+  // of the source tree there. Fetched like the kernels, never installed.
+  std::string source_tree(const std::string& series, const std::string& into);
   // A kernel the user built: checked for existence, exit 2 when a path is wrong.
   static KernelImage user(const std::string& image, const std::string& modules_dir);
 

@@ -15,6 +15,7 @@
 #include "Report.h"
 #include "ScenarioRunner.h"
 #include "Subprocess.h"
+#include "KernelBuild.h"
 #include "Vm.h"
 
 namespace fs = std::filesystem;
@@ -36,7 +37,27 @@ const std::vector<std::string> kScenarioModules = {"cxl_acpi", "cxl_pci", "cxl_m
 // A pmem region goes region -> nvdimm region -> namespace -> nd dax -> static dev_dax.
 const std::vector<std::string> kPmemModules = {"cxl_pmem", "libnvdimm", "nd_pmem", "dax_pmem"};
 
-KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const KernelLock& lock) {
+KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const KernelLock& lock, RunResult& r,
+                        const Artifacts& art) {
+  if (!o.kernel_tree.empty()) {
+    if (!o.kernel_image.empty() || !o.kernel_series.empty())
+      throw InputError("--kernel-tree", "cannot be combined with --kernel-image or --kernel", "pick one kernel source");
+    BuiltKernel b;
+    try {
+      b = build_kernel({o.kernel_tree, o.variant, o.jobs, cache, data_dir()}, std::cerr);
+    } catch (const KernelBuildError& e) {
+      std::error_code ec;
+      std::filesystem::copy_file(e.log(), art.file("kernel-build.log"), std::filesystem::copy_options::overwrite_existing, ec);
+      throw;
+    }
+    std::error_code ec;
+    std::filesystem::copy_file(b.build_log, art.file("kernel-build.log"), std::filesystem::copy_options::overwrite_existing, ec);
+    KernelImage k = KernelStore::user(b.bzimage, b.modules_dir);
+    k.source = "built";
+    k.abi = b.release;
+    r.capabilities["kernel_build"] = b.to_json();
+    return k;
+  }
   if (!o.kernel_image.empty()) return KernelStore::user(o.kernel_image, o.modules_dir);
   if (!o.modules_dir.empty()) throw InputError("--modules", "only makes sense with --kernel-image");
   KernelStore store(cache, lock, std::cerr);
@@ -94,7 +115,7 @@ int run_command(const RunOptions& o) {
                                    {"backend", to_string(backend.kind)}, {"connect", backend.connect_uri},
                                    {"kernel_args", o.kernel_args}});
 
-    KernelImage kernel = timed_phase(r, "kernel", [&] { return pick_kernel(o, cache, lock); });
+    KernelImage kernel = timed_phase(r, "kernel", [&] { return pick_kernel(o, cache, lock, r, art); });
     std::vector<std::string> modules = kScenarioModules;
     if (plan.mode == "pmem") modules.insert(modules.end(), kPmemModules.begin(), kPmemModules.end());
     r.kernel = kernel.to_json();
@@ -129,7 +150,9 @@ int run_command(const RunOptions& o) {
     so.inject = inject;
     so.region = plan;
     so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
-                          (o.kernel_image.empty() ? " --kernel " + std::string(kernel.series) : " --kernel-image " + o.kernel_image) +
+                          (!o.kernel_tree.empty() ? " --kernel-tree " + o.kernel_tree + " --variant " + o.variant
+                           : o.kernel_image.empty() ? " --kernel " + std::string(kernel.series)
+                                                    : " --kernel-image " + o.kernel_image) +
                           (o.inject.empty() ? "" : " --inject " + o.inject) +
                           (backend.kind == BackendKind::kLibvirt ? " --backend libvirt --connect " + backend.connect_uri : "");
     so.modules = load;

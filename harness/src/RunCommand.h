@@ -12,6 +12,9 @@ struct RunOptions {
   std::string kernel_series;  // empty: the lock's default
   std::string kernel_image;   // a user-built kernel instead of a packaged one
   std::string modules_dir;
+  std::string kernel_tree;    // build this tree first (cxlrig kernel build), then run it
+  std::string variant = "base";
+  unsigned jobs = 0;
   bool locked_only = false;
   std::string scenario = "multirange-poison";
   std::string topology;       // empty: the scenario's

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 
+#include <fstream>
 #include <future>
 
 #include "InputError.h"
@@ -43,6 +44,20 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::sec
   r.exit_code = c.exit_code();
   if (out.wait_for(std::chrono::seconds(0)) == std::future_status::ready) r.output = out.get();
   return r;
+}
+
+int run_logged(const std::vector<std::string>& argv, const std::string& log, std::chrono::seconds timeout,
+               const std::string& cwd) {
+  {
+    std::ofstream l(log, std::ios::app);
+    l << "$";
+    for (auto& a : argv) l << ' ' << a;
+    l << '\n';
+  }
+  std::vector<std::string> sh = {"/bin/sh", "-c", "exec \"$@\" >>\"$0\" 2>&1", log};
+  sh.insert(sh.end(), argv.begin(), argv.end());
+  auto r = run_command(sh, timeout, cwd);
+  return r.timed_out ? 124 : r.exit_code;
 }
 
 }  // namespace cxlrig

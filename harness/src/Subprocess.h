@@ -17,6 +17,10 @@ struct CommandResult {
 
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout,
                           const std::string& cwd = {});
+// Runs argv with stdout and stderr appended to `log` (the command line first); the exit
+// code, 124 on timeout. For long, chatty tools (make, git bisect run) whose output is a log.
+int run_logged(const std::vector<std::string>& argv, const std::string& log, std::chrono::seconds timeout,
+               const std::string& cwd = {});
 // PATH lookup; empty if not found.
 std::string find_program(const std::string& name);
 

@@ -3,7 +3,9 @@
 
 #include <iostream>
 
+#include "BisectCommand.h"
 #include "InputError.h"
+#include "KernelCommand.h"
 #include "OtherCommands.h"
 #include "RunCommand.h"
 
@@ -13,28 +15,68 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", CXLRIG_VERSION);
 
-  RunOptions ro;
-  auto* run = app.add_subcommand("run", "Run a scenario in a fresh guest and print the verdict table");
-  run->add_option("--kernel", ro.kernel_series, "Packaged kernel series from images/kernels.lock.json (7.3, 6.12)");
-  run->add_option("--kernel-image", ro.kernel_image, "A kernel you built (bzImage) instead of a packaged one");
-  run->add_option("--modules", ro.modules_dir, "lib/modules/VERSION dir for --kernel-image (omit if all built in)");
-  run->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
-  run->add_option("--scenario", ro.scenario, "Scenario name (guest-tests/scenarios/) or file")->capture_default_str();
-  run->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
-  run->add_option("--seed", ro.seed, "Layout generator seed; layout i uses seed+i")->capture_default_str();
-  run->add_option("--layouts", ro.layouts, "Layouts to draw and check in one boot (default: the scenario's)");
-  run->add_option("--inject", ro.inject,
+  // The scenario flags `run`, `bisect` and the bisect step share.
+  auto add_run_options = [](CLI::App* c, RunOptions& ro) {
+    c->add_option("--kernel", ro.kernel_series, "Packaged kernel series from images/kernels.lock.json (7.3, 6.12)");
+    c->add_option("--kernel-image", ro.kernel_image, "A kernel you built (bzImage) instead of a packaged one");
+    c->add_option("--modules", ro.modules_dir, "lib/modules/VERSION dir for --kernel-image (omit if all built in)");
+    c->add_option("--kernel-tree", ro.kernel_tree, "Build this kernel tree (cxlrig kernel build) and run it");
+    c->add_option("--variant", ro.variant, "Config variant for --kernel-tree: base, debug, kasan, kcsan")
+        ->capture_default_str();
+    c->add_option("--jobs", ro.jobs, "make -j for --kernel-tree (default: one per core)");
+    c->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
+    c->add_option("--scenario", ro.scenario, "Scenario name (guest-tests/scenarios/) or file")->capture_default_str();
+    c->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
+    c->add_option("--seed", ro.seed, "Layout generator seed; layout i uses seed+i")->capture_default_str();
+    c->add_option("--layouts", ro.layouts, "Layouts to draw and check in one boot (default: the scenario's)");
+    c->add_option("--inject", ro.inject,
                   "Poison paths, comma-separated, or all: madvise, corrupt_pfn, hard_offline, mce_ao, mce_ar, "
                   "cxl_qmp, cxl_debugfs (default: all that apply)");
+    c->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+    c->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
+    c->add_option("--backend", ro.backend, "qemu (QEMU as our child) or libvirt (a transient libvirt domain)")
+        ->capture_default_str();
+    c->add_option("--connect", ro.connect_uri, "libvirt URI for --backend libvirt (default qemu:///system)");
+    c->add_option("--cache", ro.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
+    c->add_option("--kernel-arg", ro.kernel_args, "Extra kernel command line argument (repeatable)");
+    c->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)");
+  };
+  RunOptions ro;
+  auto* run = app.add_subcommand("run", "Run a scenario in a fresh guest and print the verdict table");
+  add_run_options(run, ro);
   run->add_option("--out", ro.out, "Artifacts dir (default runs/<timestamp>)");
-  run->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
-  run->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
-  run->add_option("--backend", ro.backend, "qemu (QEMU as our child) or libvirt (a transient libvirt domain)")
-      ->capture_default_str();
-  run->add_option("--connect", ro.connect_uri, "libvirt URI for --backend libvirt (default qemu:///system)");
-  run->add_option("--cache", ro.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
-  run->add_option("--kernel-arg", ro.kernel_args, "Extra kernel command line argument (repeatable)");
-  run->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)");
+
+  BisectOptions bo;
+  auto* bisect = app.add_subcommand("bisect", "Find the commit that breaks (or with --reverse fixes) a scenario");
+  add_run_options(bisect, bo.run);
+  bisect->add_option("--tree", bo.tree, "Kernel git tree (left as found)")->required();
+  bisect->add_option("--good", bo.good, "A commit where the scenario passes")->required();
+  bisect->add_option("--bad", bo.bad, "A commit where it fails")->required();
+  bisect->add_flag("--reverse,--fixed", bo.reverse, "Find the first commit that fixes it (--bad older than --good)");
+  bisect->add_option("--out", bo.out, "Bisect dir: log, steps/<commit>/ artifacts, bisect.json");
+
+  RunOptions so;
+  std::string steps_dir;
+  bool step_reverse = false;
+  auto* step = app.add_subcommand("bisect-step", "One bisect step (run by git bisect run)");
+  step->group("");  // internal
+  add_run_options(step, so);
+  step->add_option("--steps", steps_dir, "Where the steps' artifacts go")->required();
+  step->add_flag("--reverse", step_reverse, "Map outcomes for a reverse bisect");
+
+  KernelBuildOptions kb;
+  auto* kernel = app.add_subcommand("kernel", "Kernels built from source");
+  kernel->require_subcommand(1);
+  auto* kbuild = kernel->add_subcommand("build", "Build a kernel tree with images/kconfig/ fragments");
+  kbuild->add_option("--tree", kb.tree, "Kernel source tree")->required();
+  kbuild->add_option("--variant", kb.variant, "base, debug, kasan or kcsan")->capture_default_str();
+  kbuild->add_option("--jobs", kb.jobs, "make -j (default: one per core)");
+  kbuild->add_option("--cache", kb.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
+  std::string src_series, src_into, src_cache;
+  auto* ksource = kernel->add_subcommand("source", "Fetch and unpack Debian's linux-source-SERIES (not installed)");
+  ksource->add_option("--series", src_series, "Kernel series, e.g. 7.3")->required();
+  ksource->add_option("--into", src_into, "Directory to unpack into")->required();
+  ksource->add_option("--cache", src_cache, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
 
   auto* topo = app.add_subcommand("topo", "Topologies in qemu-configs/");
   topo->require_subcommand(1);
@@ -60,6 +102,11 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return run_command(ro);
+    if (*bisect) return bisect_command(bo);
+    if (*step) return bisect_step_command(so, steps_dir, step_reverse);
+    if (*kernel)
+      return kernel->got_subcommand("source") ? kernel_source_command(src_series, src_into, src_cache)
+                                              : kernel_build_command(kb);
     if (*topo) return topo->got_subcommand("list") ? topo_list_command() : topo_show_command(topo_name, libvirt_xml);
     if (*kernels) return kernels->got_subcommand("list") ? kernels_list_command() : kernels_update_command(cache);
   } catch (const InputError& e) {

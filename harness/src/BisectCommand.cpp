@@ -1,0 +1,177 @@
+#include "BisectCommand.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "Artifacts.h"
+#include "BisectOutcome.h"
+#include "GitTree.h"
+#include "InputError.h"
+#include "Interrupt.h"
+#include "Subprocess.h"
+
+namespace fs = std::filesystem;
+
+namespace cxlrig {
+namespace {
+
+std::string self_exe() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw InfraError("cannot find the cxlrig binary (/proc/self/exe)");
+  return p.string();
+}
+
+// The run flags every step repeats (RunOptions back to its command line).
+std::vector<std::string> run_flags(const RunOptions& r) {
+  std::vector<std::string> f = {"--kernel-tree", r.kernel_tree, "--variant", r.variant, "--scenario", r.scenario,
+                                "--seed", std::to_string(r.seed), "--accel", r.accel, "--qemu", r.qemu,
+                                "--backend", r.backend};
+  auto opt = [&](const char* flag, const std::string& v) {
+    if (!v.empty()) f.insert(f.end(), {flag, v});
+  };
+  opt("--topology", r.topology);
+  opt("--inject", r.inject);
+  opt("--cache", r.cache_dir);
+  opt("--connect", r.connect_uri);
+  if (r.jobs) opt("--jobs", std::to_string(r.jobs));
+  if (r.layouts) opt("--layouts", std::to_string(*r.layouts));
+  if (r.timeout_s) opt("--timeout", std::to_string(*r.timeout_s));
+  for (auto& a : r.kernel_args) f.push_back("--kernel-arg=" + a);
+  return f;
+}
+
+std::vector<nlohmann::json> read_steps(const std::string& steps_dir) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(steps_dir + "/steps.jsonl");
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line, nullptr, false));
+  return out;
+}
+
+std::string row_text(const nlohmann::json& c) {
+  return c.value("device", "") + " " + c.value("driver", "") + " range " + c["range"].dump() + " " +
+         c.value("point", "") + " " + c.value("path", "") + ": " + c.value("reason", "");
+}
+
+}  // namespace
+
+int bisect_step_command(RunOptions run, const std::string& steps_dir, bool reverse) {
+  GitTree tree(run.kernel_tree);
+  const std::string commit = tree.head_commit();
+  run.out = steps_dir + "/" + commit;
+  std::error_code ec;
+  fs::remove_all(run.out, ec);  // a commit tested again (git bisect replay) starts afresh
+  const int rc = run_command(run);
+  const int mapped = bisect_step_exit(rc, reverse);
+  nlohmann::json step{{"commit", commit}, {"subject", tree.subject(commit)}, {"run_exit", rc}, {"step_exit", mapped},
+                      {"out", run.out}};
+  std::ofstream(steps_dir + "/steps.jsonl", std::ios::app) << step.dump() << "\n";
+  return mapped;
+}
+
+int bisect_command(const BisectOptions& o) {
+  install_interrupt_handlers();
+  GitTree tree(o.tree);
+  if (tree.bisecting())
+    throw InputError("--tree", "a git bisect is already in progress in " + o.tree, "finish it or run `git bisect reset` there");
+  if (tree.dirty())
+    throw InputError("--tree", o.tree + " has uncommitted changes to tracked files",
+                     "commit or stash them: bisect checks out other commits");
+  const auto good = tree.resolve(o.good);
+  if (!good) throw InputError("--good", "'" + o.good + "' names no commit in " + o.tree, "pass a commit, tag or branch");
+  const auto bad = tree.resolve(o.bad);
+  if (!bad) throw InputError("--bad", "'" + o.bad + "' names no commit in " + o.tree, "pass a commit, tag or branch");
+  if (*good == *bad) throw InputError("--good", "--good and --bad name the same commit", "pass two different commits");
+
+  Artifacts art = make_artifacts_dir(o.out.empty() ? "runs/bisect-" + utc_timestamp(true) : o.out);
+  const std::string steps = art.dir + "/steps";
+  fs::create_directories(steps);
+  const std::string log = art.file("bisect.log");
+  const std::string original = tree.head_ref();
+  const std::string original_commit = tree.head_commit();
+  std::cerr << "bisect: " << (o.reverse ? "first fixed commit" : "first bad commit") << " between " << o.good << " and "
+            << o.bad << " in " << o.tree << " (log: " << log << ")\n";
+
+  RunOptions run = o.run;
+  run.kernel_tree = fs::absolute(o.tree).string();
+  std::optional<std::string> culprit;
+  std::string failure;
+  try {
+    // Forward: new = bad, old = good. Reverse: old = broken (--bad), new = fixed (--good).
+    const std::vector<std::string> start =
+        o.reverse ? std::vector<std::string>{"bisect", "start", "--term-old=broken", "--term-new=fixed", *good, *bad}
+                  : std::vector<std::string>{"bisect", "start", *bad, *good};
+    std::vector<std::string> argv = {"git", "-C", run.kernel_tree};
+    argv.insert(argv.end(), start.begin(), start.end());
+    if (run_logged(argv, log, std::chrono::minutes(5)) != 0) throw InfraError("git bisect start failed (see " + log + ")");
+    argv = {"git", "-C", run.kernel_tree, "bisect", "run", self_exe(), "bisect-step", "--steps", steps};
+    if (o.reverse) argv.push_back("--reverse");
+    for (auto& f : run_flags(run)) argv.push_back(f);
+    const int rc = run_logged(argv, log, std::chrono::hours(24));
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    culprit = first_commit_in_bisect_output(text, o.reverse);
+    if (interrupted()) failure = "interrupted";
+    else if (!culprit)
+      failure = "git bisect run ended (exit " + std::to_string(rc) + ") without naming one commit: " +
+                (text.find("only 'skip'ped commits") != std::string::npos ? "only skipped commits are left"
+                                                                         : "a step aborted it") + " (see " + log + ")";
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  // Leave the tree exactly as found.
+  auto reset = tree.git({"bisect", "reset", original.rfind("refs/heads/", 0) == 0 ? original.substr(11) : original});
+  const bool restored = tree.head_ref() == original && tree.head_commit() == original_commit && !tree.bisecting();
+  if (reset.exit_code != 0 || !restored)
+    std::cerr << "bisect: WARNING: could not restore " << o.tree << " to " << original << ": " << reset.tail(4) << "\n";
+
+  nlohmann::json summary{{"tree", o.tree}, {"good", *good}, {"bad", *bad}, {"reverse", o.reverse},
+                         {"steps", read_steps(steps)}, {"restored", restored}};
+  std::cout << "step  commit        run   git     subject\n";
+  for (auto& s : summary["steps"]) {
+    const int re = s.value("run_exit", -1), se = s.value("step_exit", -1);
+    const char* term = se == 0 ? bisect_old_term(o.reverse) : se == kBisectSkip ? "skip" : se == kBisectAbort ? "abort"
+                                                                                                          : bisect_new_term(o.reverse);
+    std::printf("      %.12s  %-4d  %-6s  %s\n", s.value("commit", "").c_str(), re, term, s.value("subject", "").c_str());
+  }
+  int code = kExitPass;
+  if (culprit) {
+    summary["culprit"] = *culprit;
+    summary["subject"] = tree.subject(*culprit);
+    std::cout << "\n" << (o.reverse ? "first fixed commit: " : "first bad commit: ") << *culprit << "\n    "
+              << summary["subject"].get<std::string>() << "\n";
+    // The rows that fail: at the culprit (forward), or just before the fix (reverse).
+    nlohmann::json failing = nlohmann::json::array();
+    for (auto& s : summary["steps"]) {
+      const bool failed_step = s.value("run_exit", -1) == 1;
+      const bool pick = o.reverse ? failed_step : s.value("commit", "") == *culprit;
+      if (!pick) continue;
+      std::ifstream rin(s.value("out", "") + "/results.json");
+      nlohmann::json res = nlohmann::json::parse(rin, nullptr, false);
+      if (!res.is_object()) continue;
+      for (auto& c : res["checks"])
+        if (c["verdict"] == "FAIL") failing.push_back({{"commit", s["commit"]}, {"row", row_text(c)}});
+      if (!failing.empty()) break;
+    }
+    summary["failing_rows"] = failing;
+    if (!failing.empty()) {
+      std::cout << (o.reverse ? "rows failing before the fix" : "failing rows") << " (" << failing[0]["commit"].get<std::string>().substr(0, 12)
+                << "):\n";
+      for (auto& f : failing) std::cout << "    " << f["row"].get<std::string>() << "\n";
+    }
+  } else {
+    summary["error"] = failure;
+    std::cerr << "bisect: " << failure << "\n";
+    code = failure == "interrupted" ? kExitInterrupted : kExitInfra;
+  }
+  art.write_json("bisect.json", summary);
+  std::cout << "artifacts: " << art.dir << "\n";
+  return code;
+}
+
+}  // namespace cxlrig

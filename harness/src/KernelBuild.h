@@ -1,0 +1,54 @@
+// `cxlrig kernel build`: a kernel tree built out of tree with the rig's config fragments
+// (images/kconfig/), incrementally. One object dir per (tree, config) is reused across
+// commits, so a bisect step recompiles only what changed (with ccache when installed);
+// finished kernels are kept per (commit, config) and reused as they are.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "InputError.h"
+#include "KconfigCheck.h"
+
+namespace cxlrig {
+
+struct KernelBuildOptions {
+  std::string tree;
+  std::string variant = "base";  // base, debug, kasan, kcsan (images/kconfig/<variant>.config)
+  unsigned jobs = 0;             // 0: one per core
+  std::string cache_dir;
+  std::string data_dir;
+};
+
+struct BuiltKernel {
+  std::string bzimage;
+  std::string modules_dir;  // empty: everything built in
+  std::string commit;       // HEAD, "-dirty-<hash>" when the tree has changes, or "" (not git)
+  std::string config_hash;
+  std::string result_dir;
+  std::string build_log;
+  std::string release;      // kernel.release
+  bool reused = false;      // this commit and config were built before
+  double seconds = 0;
+  std::vector<KconfigVerdict> kconfig;
+  nlohmann::json to_json() const;
+};
+
+// The build (or its configuration) failed: infrastructure for a run (exit 125), a SKIP
+// step for bisect. what() carries the first error lines of the log.
+class KernelBuildError : public InfraError {
+ public:
+  KernelBuildError(const std::string& what, std::string log) : InfraError(what), log_(std::move(log)) {}
+  const std::string& log() const { return log_; }
+ private:
+  std::string log_;
+};
+
+// The first compiler/make error lines of a build log (at most `max`), else its last lines.
+std::string first_build_errors(const std::string& log_text, size_t max = 12);
+
+BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress);
+
+}  // namespace cxlrig

@@ -1,0 +1,180 @@
+// Self-test of kernel builds and bisect on a real kernel history: Debian's linux-source-7.3
+// (fetched through the rig's private apt configuration) becomes a throwaway git history
+//   base (good) - harmless - BUG - harmless            (branch main)
+//   BUG - harmless - FIX (revert of BUG) - harmless    (branch inverse)
+// where BUG is images/patches/fsdev-offset-from-first-range.patch, the old fsdev
+// memory_failure offset bug (offset = P - ranges[0].start). `cxlrig bisect` must name BUG,
+// `--reverse` must name FIX, and the tree must be left exactly as found. One object dir is
+// reused by every build, so only the first build is a full one.
+// Guards: dax/fsdev: fix multi-range offset in memory_failure handler (dax/fsdev fix series).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "RunHarness.h"
+#include "Subprocess.h"
+
+namespace fs = std::filesystem;
+using namespace cxlrig::test;
+
+namespace {
+
+struct History {
+  std::string tree;
+  std::string base, harmless1, bug, harmless2;  // main
+  std::string harmless3, fix, harmless4;        // inverse
+};
+
+std::string sh(const std::string& cmd, const std::string& cwd) {
+  auto r = cxlrig::run_command({"/bin/sh", "-c", cmd}, std::chrono::minutes(30), cwd);
+  if (r.exit_code != 0) throw std::runtime_error(cmd + " failed: " + r.tail(10));
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+const std::string kGit = "git -c user.name=cxlrig -c user.email=cxlrig@localhost ";
+
+std::string commit_all(const std::string& tree, const std::string& subject) {
+  sh(kGit + "commit -q -a -m '" + subject + "'", tree);
+  return sh("git rev-parse HEAD", tree);
+}
+
+void append_comment(const std::string& file, const std::string& text) {
+  std::ofstream(file, std::ios::app) << "/* " << text << " */\n";
+}
+
+class KernelHistory : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    try {
+      const std::string work = std::string(CXLRIG_TEST_RUNS) + "/kernel-history";
+      fs::remove_all(work);
+      fs::create_directories(work);
+      auto src = run_cxlrig({"kernel", "source", "--series", "7.3", "--into", work}, "", 1800);
+      if (src.exit_code != 0) throw std::runtime_error("cxlrig kernel source failed: " + src.output);
+      History h;
+      h.tree = work + "/linux-source-7.3";
+      sh("git init -q -b main . && git add -A . >/dev/null", h.tree);
+      sh(kGit + "commit -q -m 'base: Debian linux-source-7.3'", h.tree);
+      h.base = sh("git rev-parse HEAD", h.tree);
+      append_comment(h.tree + "/drivers/dax/bus.c", "harmless 1");
+      h.harmless1 = commit_all(h.tree, "dax: harmless 1");
+      sh("git apply " + std::string(CXLRIG_SOURCE_DIR) + "/images/patches/fsdev-offset-from-first-range.patch", h.tree);
+      h.bug = commit_all(h.tree, "dax/fsdev: compute the memory_failure offset from ranges[0]");
+      append_comment(h.tree + "/drivers/dax/device.c", "harmless 2");
+      h.harmless2 = commit_all(h.tree, "dax: harmless 2");
+      sh("git checkout -q -b inverse " + h.bug, h.tree);
+      append_comment(h.tree + "/drivers/dax/bus.c", "harmless 3");
+      h.harmless3 = commit_all(h.tree, "dax: harmless 3");
+      sh(kGit + "revert --no-edit " + h.bug + " >/dev/null", h.tree);
+      h.fix = sh("git rev-parse HEAD", h.tree);
+      append_comment(h.tree + "/drivers/dax/device.c", "harmless 4");
+      h.harmless4 = commit_all(h.tree, "dax: harmless 4");
+      sh("git checkout -q main", h.tree);
+      history_ = new History(h);
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  void SetUp() override { ASSERT_NE(history_, nullptr) << setup_error_; }
+  static History* history_;
+  static std::string setup_error_;
+};
+History* KernelHistory::history_ = nullptr;
+std::string KernelHistory::setup_error_;
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+// `cxlrig kernel build` on the Debian source yields a kernel that passes `cxlrig run`.
+TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
+  const auto& h = *history_;
+  sh("git checkout -q " + h.base, h.tree);
+  auto dir = fresh_out_dir("kernel-tree-base");
+  auto r = run_cxlrig({"run", "--kernel-tree", h.tree}, dir, 3600);
+  sh("git checkout -q main", h.tree);
+  ASSERT_FALSE(r.results.is_null()) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.results["kernel"]["source"], "built");
+  EXPECT_EQ(r.results["capabilities"]["kernel_build"]["commit"], h.base);
+  EXPECT_TRUE(r.results["capabilities"]["kernel_build"]["kconfig_not_stuck"].empty());
+  EXPECT_EQ(r.results["capabilities"]["driver:fsdev_dax"], true) << "fsdev_dax built in";
+  EXPECT_TRUE(r.has("kernel-build.log"));
+}
+
+TEST_F(KernelHistory, BisectNamesTheBugCommitAndLeavesTheTreeAsFound) {
+  const auto& h = *history_;
+  const std::string before_ref = sh("git symbolic-ref HEAD", h.tree);
+  auto dir = fresh_out_dir("bisect-forward");
+  auto r = run_cxlrig({"bisect", "--tree", h.tree, "--good", h.base, "--bad", h.harmless2, "--out", dir}, "", 3600);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("first bad commit: " + h.bug), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("compute the memory_failure offset from ranges[0]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fsdev_dax"), std::string::npos) << "the failing rows are shown\n" << r.output;
+  auto j = read_json(dir + "/bisect.json");
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["culprit"], h.bug);
+  EXPECT_FALSE(j["failing_rows"].empty());
+  EXPECT_TRUE(j["restored"].get<bool>());
+  for (auto& s : j["steps"]) EXPECT_TRUE(fs::exists(s["out"].get<std::string>() + "/results.json")) << s;
+  // As found: same branch, same commit, clean, no bisect in progress.
+  EXPECT_EQ(sh("git symbolic-ref HEAD", h.tree), before_ref);
+  EXPECT_EQ(sh("git rev-parse HEAD", h.tree), h.harmless2);
+  EXPECT_EQ(sh("git status --porcelain --untracked-files=no", h.tree), "");
+  EXPECT_FALSE(fs::exists(h.tree + "/.git/BISECT_START"));
+}
+
+TEST_F(KernelHistory, ReverseBisectNamesTheFix) {
+  const auto& h = *history_;
+  sh("git checkout -q inverse", h.tree);
+  auto dir = fresh_out_dir("bisect-reverse");
+  auto r = run_cxlrig({"bisect", "--reverse", "--tree", h.tree, "--bad", h.bug, "--good", h.harmless4, "--out", dir}, "",
+                      3600);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("first fixed commit: " + h.fix), std::string::npos) << r.output;
+  EXPECT_EQ(sh("git symbolic-ref HEAD", h.tree), "refs/heads/inverse");
+  EXPECT_EQ(sh("git rev-parse HEAD", h.tree), h.harmless4);
+  sh("git checkout -q main", h.tree);
+}
+
+TEST_F(KernelHistory, DirtyTreeIsRefusedAndUntouched) {
+  const auto& h = *history_;
+  const std::string file = h.tree + "/drivers/dax/bus.c";
+  append_comment(file, "uncommitted");
+  std::ifstream in(file);
+  const std::string before((std::istreambuf_iterator<char>(in)), {});
+  auto dir = fresh_out_dir("bisect-dirty");
+  auto r = run_cxlrig({"bisect", "--tree", h.tree, "--good", h.base, "--bad", h.harmless2, "--out", dir}, "");
+  std::ifstream in2(file);
+  const std::string after((std::istreambuf_iterator<char>(in2)), {});
+  sh("git checkout -q -- drivers/dax/bus.c", h.tree);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--tree"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("uncommitted"), std::string::npos) << r.output;
+  EXPECT_EQ(before, after);
+}
+
+// A commit that does not build is skipped (125) by the step, with the compiler's error shown.
+TEST_F(KernelHistory, CommitThatFailsToBuildIsASkipStep) {
+  const auto& h = *history_;
+  sh("git checkout -q -b broken-build " + h.base, h.tree);
+  std::ofstream(h.tree + "/drivers/dax/bus.c", std::ios::app) << "this is not C;\n";
+  const std::string broken = commit_all(h.tree, "dax: does not build");
+  const std::string steps = fresh_out_dir("bisect-step-broken");
+  fs::create_directories(steps);
+  auto r = run_cxlrig({"bisect-step", "--steps", steps, "--kernel-tree", h.tree}, "", 1800);
+  sh("git checkout -q main && git branch -q -D broken-build", h.tree);
+  EXPECT_EQ(r.exit_code, 125) << r.output;
+  EXPECT_NE(r.output.find("error:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("drivers/dax/bus.c"), std::string::npos) << r.output;
+  auto step = read_json(steps + "/" + broken + "/results.json");
+  ASSERT_TRUE(step.is_object());
+  EXPECT_EQ(step["exit_code"], 125);
+  EXPECT_TRUE(fs::exists(steps + "/" + broken + "/kernel-build.log"));
+}
