@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "Subprocess.h"
 
@@ -33,12 +34,25 @@ RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& o
   return o;
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+bool wait_for_agent_op(const std::string& out_dir, const std::string& op, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (read_text(out_dir + "/agent.log").find("\"op\":\"" + op + "\"") != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 std::vector<int> leftover_qemu(const std::string& out_dir) {
   // The run's socket dir, named in the guest definition whichever backend ran it.
   std::string sockdir;
   for (auto def : {"qemu.cmdline", "domain.xml"}) {
-    std::ifstream in(out_dir + "/" + def);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string text = read_text(out_dir + "/" + def);
     auto at = text.find("/tmp/cxlrig-");
     if (at != std::string::npos) sockdir = text.substr(at, text.find('/', at + 5) - at);
   }
@@ -48,8 +62,7 @@ std::vector<int> leftover_qemu(const std::string& out_dir) {
   for (auto& e : fs::directory_iterator("/proc")) {
     std::string name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream c(e.path() / "cmdline");
-    std::string s((std::istreambuf_iterator<char>(c)), {});
+    const std::string s = read_text(e.path() / "cmdline");
     if (s.find(sockdir) != std::string::npos && s.find("qemu") != std::string::npos) pids.push_back(std::stoi(name));
   }
   return pids;

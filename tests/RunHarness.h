@@ -1,5 +1,6 @@
 // Runs the real cxlrig binary for the cli/vm tests and reads back what it left behind.
 #pragma once
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ struct RunOutcome {
 std::string fresh_out_dir(const std::string& name);
 RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s = 900);
 nlohmann::json load_results(const std::string& out_dir);
+// A file's text, "" when it does not exist (yet).
+std::string read_text(const std::string& path);
+// Waits until the run's agent.log shows a request for `op` (the guest is up and working).
+bool wait_for_agent_op(const std::string& out_dir, const std::string& op, std::chrono::seconds timeout);
 // QEMU processes still running whose command line names the run's socket dir.
 std::vector<int> leftover_qemu(const std::string& out_dir);
 size_t count_rows(const nlohmann::json& results, const std::string& driver, const std::string& observer,

@@ -12,6 +12,7 @@
 #include "InputError.h"
 #include "Interrupt.h"
 #include "Subprocess.h"
+#include "TextFile.h"
 
 namespace fs = std::filesystem;
 
@@ -106,15 +107,13 @@ int bisect_command(const BisectOptions& o) {
     const std::vector<std::string> start =
         o.reverse ? std::vector<std::string>{"bisect", "start", "--term-old=broken", "--term-new=fixed", *good, *bad}
                   : std::vector<std::string>{"bisect", "start", *bad, *good};
-    std::vector<std::string> argv = {"git", "-C", run.kernel_tree};
-    argv.insert(argv.end(), start.begin(), start.end());
-    if (run_logged(argv, log, std::chrono::minutes(5)) != 0) throw InfraError("git bisect start failed (see " + log + ")");
-    argv = {"git", "-C", run.kernel_tree, "bisect", "run", self_exe(), "bisect-step", "--steps", steps};
-    if (o.reverse) argv.push_back("--reverse");
-    for (auto& f : run_flags(run)) argv.push_back(f);
-    const int rc = run_logged(argv, log, std::chrono::hours(24));
-    std::ifstream in(log);
-    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (run_logged(tree.command(start), log, std::chrono::minutes(5)) != 0)
+      throw InfraError("git bisect start failed (see " + log + ")");
+    std::vector<std::string> bisect_run = {"bisect", "run", self_exe(), "bisect-step", "--steps", steps};
+    if (o.reverse) bisect_run.push_back("--reverse");
+    for (auto& f : run_flags(run)) bisect_run.push_back(f);
+    const int rc = run_logged(tree.command(bisect_run), log, std::chrono::hours(24));
+    const std::string text = read_text_file(log);
     culprit = first_commit_in_bisect_output(text, o.reverse);
     if (interrupted()) failure = "interrupted";
     else if (!culprit)
@@ -133,12 +132,10 @@ int bisect_command(const BisectOptions& o) {
   nlohmann::json summary{{"tree", o.tree}, {"good", *good}, {"bad", *bad}, {"reverse", o.reverse},
                          {"steps", read_steps(steps)}, {"restored", restored}};
   std::cout << "step  commit        run   git     subject\n";
-  for (auto& s : summary["steps"]) {
-    const int re = s.value("run_exit", -1), se = s.value("step_exit", -1);
-    const char* term = se == 0 ? bisect_old_term(o.reverse) : se == kBisectSkip ? "skip" : se == kBisectAbort ? "abort"
-                                                                                                          : bisect_new_term(o.reverse);
-    std::printf("      %.12s  %-4d  %-6s  %s\n", s.value("commit", "").c_str(), re, term, s.value("subject", "").c_str());
-  }
+  size_t n = 0;
+  for (auto& s : summary["steps"])
+    std::printf("%-4zu  %.12s  %-4d  %-6s  %s\n", ++n, s.value("commit", "").c_str(), s.value("run_exit", -1),
+                bisect_step_term(s.value("step_exit", -1), o.reverse), s.value("subject", "").c_str());
   int code = kExitPass;
   if (culprit) {
     summary["culprit"] = *culprit;

@@ -13,6 +13,13 @@ int bisect_step_exit(int run_exit, bool reverse) {
   }
 }
 
+const char* bisect_step_term(int step_exit, bool reverse) {
+  if (step_exit == 0) return bisect_old_term(reverse);
+  if (step_exit == kBisectSkip) return "skip";
+  if (step_exit > 127 || step_exit < 0) return "abort";
+  return bisect_new_term(reverse);
+}
+
 std::optional<std::string> first_commit_in_bisect_output(const std::string& output, bool reverse) {
   const std::regex re(std::string("([0-9a-f]{40}) is the first ") + bisect_new_term(reverse) + " commit");
   std::smatch m;

@@ -21,6 +21,9 @@ int bisect_step_exit(int run_exit, bool reverse);
 inline const char* bisect_new_term(bool reverse) { return reverse ? "fixed" : "bad"; }
 inline const char* bisect_old_term(bool reverse) { return reverse ? "broken" : "good"; }
 
+// What git made of a step's exit code: the old or new term, "skip" or "abort".
+const char* bisect_step_term(int step_exit, bool reverse);
+
 // "<sha> is the first bad commit" (or "first fixed commit") in git bisect run's output.
 std::optional<std::string> first_commit_in_bisect_output(const std::string& output, bool reverse);
 

@@ -22,6 +22,15 @@ TEST(BisectOutcome, InfrastructureSkipsBadInputAndInterruptAbort) {
   }
 }
 
+TEST(BisectOutcome, NamesWhatGitMadeOfAStep) {
+  EXPECT_STREQ(bisect_step_term(0, false), "good");
+  EXPECT_STREQ(bisect_step_term(1, false), "bad");
+  EXPECT_STREQ(bisect_step_term(0, true), "broken");
+  EXPECT_STREQ(bisect_step_term(1, true), "fixed");
+  EXPECT_STREQ(bisect_step_term(125, true), "skip");
+  EXPECT_STREQ(bisect_step_term(255, false), "abort");
+}
+
 TEST(BisectOutcome, ReadsTheFirstCommitForItsTerm) {
   const std::string out =
       "running  'cxlrig' 'bisect-step'\n"

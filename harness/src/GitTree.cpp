@@ -3,27 +3,39 @@
 #include <filesystem>
 
 #include "InputError.h"
+#include "TextFile.h"
 
 namespace cxlrig {
 namespace {
-std::string chomp(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
+bool is_work_tree(const std::string& path) {
+  if (path.empty() || !std::filesystem::is_directory(path)) return false;
+  auto r = run_command({"git", "-C", path, "rev-parse", "--is-inside-work-tree"}, std::chrono::seconds(60));
+  return r.exit_code == 0 && chomp(r.output) == "true";
 }
 }  // namespace
 
 GitTree::GitTree(std::string path) : path_(std::move(path)) {
   if (path_.empty() || !std::filesystem::is_directory(path_))
     throw InputError("--tree", "'" + path_ + "' is not a directory", "pass the top of a kernel git checkout");
-  auto r = git({"rev-parse", "--is-inside-work-tree"});
-  if (r.exit_code != 0 || chomp(r.output) != "true")
+  if (!is_work_tree(path_))
     throw InputError("--tree", "'" + path_ + "' is not a git work tree", "bisect needs a git checkout (git clone …)");
 }
 
-CommandResult GitTree::git(const std::vector<std::string>& args, std::chrono::seconds timeout) const {
+std::optional<GitTree> GitTree::open(const std::string& path) {
+  if (!is_work_tree(path)) return std::nullopt;
+  GitTree t;
+  t.path_ = path;
+  return t;
+}
+
+std::vector<std::string> GitTree::command(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {"git", "-C", path_};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, timeout);
+  return argv;
+}
+
+CommandResult GitTree::git(const std::vector<std::string>& args, std::chrono::seconds timeout) const {
+  return run_command(command(args), timeout);
 }
 
 std::string GitTree::must(const std::vector<std::string>& args) const {

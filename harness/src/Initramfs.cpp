@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "InputError.h"
+#include "TextFile.h"
 #include "Sha256.h"
 
 namespace fs = std::filesystem;
@@ -33,12 +34,6 @@ std::string init_script(const std::vector<GuestModule>& early) {
 }
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InfraError("cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 class CpioWriter {
  public:
@@ -101,8 +96,8 @@ InitramfsImage build_initramfs(const InitramfsInputs& in, const std::string& cac
     for (auto d : {"bin", "dev", "etc", "lib", "lib/modules", "proc", "sys", "tmp", "root"}) w.dir(d);
     w.chardev("dev/console", 5, 1);
     w.file("init", init, 0755);
-    w.file("bin/busybox", slurp(in.busybox), 0755);
-    w.file("bin/cxlrig-agent", slurp(in.agent), 0755);
+    w.file("bin/busybox", read_text_file(in.busybox), 0755);
+    w.file("bin/cxlrig-agent", read_text_file(in.agent), 0755);
     std::set<std::string> added;
     for (auto* list : {&in.early, &in.modules})
       for (auto& m : *list)

@@ -6,32 +6,24 @@
 #include <sstream>
 #include <thread>
 
+#include "GitTree.h"
 #include "JsonFile.h"
 #include "Sha256.h"
 #include "Subprocess.h"
+#include "TextFile.h"
 
 namespace fs = std::filesystem;
 
 namespace cxlrig {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 // HEAD, marked dirty with a hash of the diff; "" when the tree is not a git checkout.
 std::string tree_commit(const std::string& tree) {
-  auto head = run_command({"git", "-C", tree, "rev-parse", "--verify", "HEAD"}, std::chrono::seconds(60));
-  if (head.exit_code != 0) return "";
-  std::string commit = trimmed(head.output);
-  auto diff = run_command({"git", "-C", tree, "diff", "HEAD"}, std::chrono::seconds(120));
-  if (!trimmed(diff.output).empty()) commit += "-dirty-" + sha256_string(diff.output).substr(0, 12);
+  auto git = GitTree::open(tree);
+  if (!git || !git->resolve("HEAD")) return "";
+  std::string commit = git->head_commit();
+  const std::string diff = git->must({"diff", "HEAD"});
+  if (!diff.empty()) commit += "-dirty-" + sha256_string(diff).substr(0, 12);
   return commit;
 }
 
@@ -44,7 +36,7 @@ KconfigIndex index_tree_kconfig(const std::string& tree) {
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file() && name.rfind("Kconfig", 0) == 0) index_kconfig_file(slurp(it->path()), idx);
+    if (it->is_regular_file() && name.rfind("Kconfig", 0) == 0) index_kconfig_file(read_text_file(it->path()), idx);
   }
   return idx;
 }
@@ -97,8 +89,9 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   Sha256 h;
   std::string requested_text;
   for (auto& f : fragments) {
-    requested_text += slurp(f) + "\n";
-    h.update(f.substr(f.rfind('/'))).update(slurp(f));
+    const std::string text = read_text_file(f);
+    requested_text += text + "\n";
+    h.update(f.substr(f.rfind('/'))).update(text);
   }
   BuiltKernel k;
   k.config_hash = h.hex().substr(0, 12);
@@ -134,7 +127,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   auto step = [&](const std::string& what, std::vector<std::string> argv) {
     progress << "kernel: " << what << "\n" << std::flush;
     if (run_logged(argv, k.build_log, std::chrono::hours(2)) != 0) {
-      const std::string log = slurp(k.build_log);
+      const std::string log = read_text_file(k.build_log);
       throw KernelBuildError("kernel build failed at " + what + " (log: " + k.build_log + "):\n" + first_build_errors(log),
                              k.build_log);
     }
@@ -152,7 +145,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   step("merge_config.sh", merge);
   step("olddefconfig", with({"olddefconfig"}));
 
-  const auto final_config = parse_kconfig_values(slurp(obj + "/.config"));
+  const auto final_config = parse_kconfig_values(read_text_file(obj + "/.config"));
   k.kconfig = check_kconfig(parse_kconfig_values(requested_text), final_config, index_tree_kconfig(tree.string()));
   for (auto& v : k.kconfig)
     if (v.kind == KconfigVerdict::kAbsentFromTree)
@@ -162,7 +155,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     throw KernelBuildError("requested kernel options did not stick after olddefconfig:\n" + not_stuck, k.build_log);
 
   step("bzImage", with({"bzImage"}));
-  k.release = trimmed(slurp(obj + "/include/config/kernel.release"));
+  k.release = chomp(read_text_file(obj + "/include/config/kernel.release"));
   fs::copy_file(obj + "/arch/x86/boot/bzImage", k.bzimage, fs::copy_options::overwrite_existing);
   fs::copy_file(obj + "/.config", k.result_dir + "/config", fs::copy_options::overwrite_existing);
   auto m = final_config.find("MODULES");

@@ -42,16 +42,19 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
   if (!o.kernel_tree.empty()) {
     if (!o.kernel_image.empty() || !o.kernel_series.empty())
       throw InputError("--kernel-tree", "cannot be combined with --kernel-image or --kernel", "pick one kernel source");
+    // The build log goes with the run's artifacts whether or not the build worked.
+    auto keep_log = [&](const std::string& log) {
+      std::error_code ec;
+      std::filesystem::copy_file(log, art.file("kernel-build.log"), std::filesystem::copy_options::overwrite_existing, ec);
+    };
     BuiltKernel b;
     try {
       b = build_kernel({o.kernel_tree, o.variant, o.jobs, cache, data_dir()}, std::cerr);
     } catch (const KernelBuildError& e) {
-      std::error_code ec;
-      std::filesystem::copy_file(e.log(), art.file("kernel-build.log"), std::filesystem::copy_options::overwrite_existing, ec);
+      keep_log(e.log());
       throw;
     }
-    std::error_code ec;
-    std::filesystem::copy_file(b.build_log, art.file("kernel-build.log"), std::filesystem::copy_options::overwrite_existing, ec);
+    keep_log(b.build_log);
     KernelImage k = KernelStore::user(b.bzimage, b.modules_dir);
     k.source = "built";
     k.abi = b.release;

@@ -63,7 +63,6 @@ class Vm {
   // QMP events so far, in order (none before QEMU's monitor is reachable; after kill(),
   // those it had).
   const std::vector<QmpMessage>& qmp_events();
-  bool exited() const { return backend_->gone().has_value(); }
 
  private:
   using Acceptor = boost::asio::local::stream_protocol::acceptor;

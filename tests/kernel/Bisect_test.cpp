@@ -147,12 +147,10 @@ TEST_F(KernelHistory, DirtyTreeIsRefusedAndUntouched) {
   const auto& h = *history_;
   const std::string file = h.tree + "/drivers/dax/bus.c";
   append_comment(file, "uncommitted");
-  std::ifstream in(file);
-  const std::string before((std::istreambuf_iterator<char>(in)), {});
+  const std::string before = read_text(file);
   auto dir = fresh_out_dir("bisect-dirty");
   auto r = run_cxlrig({"bisect", "--tree", h.tree, "--good", h.base, "--bad", h.harmless2, "--out", dir}, "");
-  std::ifstream in2(file);
-  const std::string after((std::istreambuf_iterator<char>(in2)), {});
+  const std::string after = read_text(file);
   sh("git checkout -q -- drivers/dax/bus.c", h.tree);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--tree"), std::string::npos) << r.output;

@@ -19,14 +19,7 @@ TEST(Abort, SigintLeavesNoQemuAndCompleteArtifacts) {
   auto dir = fresh_out_dir("sigint");
   bp::child c(CXLRIG_BIN, "run", "--out", dir, (bp::std_out & bp::std_err) > bp::null);
   // Interrupt once the guest is running: its agent came up and got its first request.
-  auto agent_busy = [&] {
-    std::ifstream in(dir + "/agent.log");
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return s.find("load_modules") != std::string::npos;
-  };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (std::chrono::steady_clock::now() < deadline && !agent_busy())
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_agent_op(dir, "load_modules", std::chrono::minutes(10));
   ASSERT_TRUE(fs::exists(dir + "/qemu.cmdline"));
   ::kill(c.id(), SIGINT);
   ASSERT_TRUE(c.wait_for(std::chrono::seconds(60)));

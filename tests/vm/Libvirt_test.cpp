@@ -35,8 +35,7 @@ std::string Libvirt::why_;
 
 // Domains libvirt still knows whose name the run used (domain.xml's <name>).
 bool domain_still_defined(const std::string& dir) {
-  std::ifstream in(dir + "/domain.xml");
-  std::string xml((std::istreambuf_iterator<char>(in)), {});
+  const std::string xml = read_text(dir + "/domain.xml");
   auto a = xml.find("<name>"), b = xml.find("</name>");
   if (a == std::string::npos || b == std::string::npos) throw std::runtime_error("no <name> in " + dir + "/domain.xml");
   const std::string name = xml.substr(a + 6, b - a - 6);
@@ -88,9 +87,7 @@ TEST_F(Libvirt, DefaultScenarioMatchesTheDirectBackend) {
   for (auto a : {"console.log", "qmp.log", "agent.log", "domain.xml", "qemu.log", "junit.xml", "results.json"})
     EXPECT_TRUE(r.has(a)) << a;
   EXPECT_FALSE(r.has("qemu.cmdline"));
-  std::ifstream qlog(dir + "/qemu.log");
-  std::string qemu_log((std::istreambuf_iterator<char>(qlog)), {});
-  EXPECT_NE(qemu_log.find("pxb-cxl"), std::string::npos) << "libvirt's log of the domain (its QEMU command line)";
+  EXPECT_NE(read_text(dir + "/qemu.log").find("pxb-cxl"), std::string::npos) << "libvirt's log of the domain (its QEMU command line)";
   EXPECT_TRUE(leftover_qemu(dir).empty());
   EXPECT_FALSE(domain_still_defined(dir));
 }
@@ -113,15 +110,7 @@ TEST_F(Libvirt, HungGuestTimesOutAndTheDomainIsDestroyed) {
 TEST_F(Libvirt, SigkilledHarnessTakesItsDomainAlong) {
   auto dir = fresh_out_dir("libvirt-sigkill");
   bp::child c(CXLRIG_BIN, "run", "--backend", "libvirt", "--out", dir, (bp::std_out & bp::std_err) > bp::null);
-  auto agent_busy = [&] {
-    std::ifstream in(dir + "/agent.log");
-    std::string s((std::istreambuf_iterator<char>(in)), {});
-    return s.find("load_modules") != std::string::npos;
-  };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (std::chrono::steady_clock::now() < deadline && !agent_busy())
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_TRUE(agent_busy());
+  ASSERT_TRUE(wait_for_agent_op(dir, "load_modules", std::chrono::minutes(10)));
   ASSERT_FALSE(leftover_qemu(dir).empty()) << "the guest should be running now";
   ::kill(c.id(), SIGKILL);
   c.wait();
