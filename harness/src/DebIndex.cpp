@@ -101,10 +101,11 @@ int compare_deb_versions(const std::string& a, const std::string& b) {
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
-std::vector<KernelPackageSet> all_in_series(const std::vector<DebPackage>& index, const std::string& series) {
+std::vector<KernelPackageSet> all_kernels(const std::vector<DebPackage>& index) {
   // linux-{binary,modules,image}-<series>.<patch>[-rcN]+debNN-amd64[-unsigned]
   static const std::regex re(R"(^linux-(binary|modules|image)-((\d+\.\d+)(\.\d+)?(-rc\d+)?\+deb\d+-amd64)(-unsigned)?$)");
   struct Parts {
+    std::string series;
     std::optional<DebPackage> binary, modules, image, image_unsigned;
   };
   std::map<std::string, Parts> by_abi;
@@ -113,8 +114,9 @@ std::vector<KernelPackageSet> all_in_series(const std::vector<DebPackage>& index
   };
   for (auto& p : index) {
     std::smatch m;
-    if (!std::regex_match(p.name, m, re) || m[3].str() != series) continue;
+    if (!std::regex_match(p.name, m, re)) continue;
     auto& parts = by_abi[m[2].str()];
+    parts.series = m[3].str();
     if (m[1] == "binary") newer(parts.binary, p);
     else if (m[1] == "modules") newer(parts.modules, p);
     else if (m[6].matched) newer(parts.image_unsigned, p);
@@ -122,17 +124,26 @@ std::vector<KernelPackageSet> all_in_series(const std::vector<DebPackage>& index
   }
   std::vector<KernelPackageSet> out;
   for (auto& [abi, parts] : by_abi) {
-    KernelPackageSet k{series, abi, {}};
+    KernelPackageSet k{parts.series, abi, {}};
     if (parts.binary && parts.modules) k.packages = {*parts.binary, *parts.modules};
     else if (parts.image_unsigned) k.packages = {*parts.image_unsigned};
-    else if (parts.image && !parts.modules) k.packages = {*parts.image};  // 6.12: modules inside
-    else continue;  // a 7.x meta image without its binary/modules: not bootable alone
+    // 6.12: one image with the modules inside. From 7.0 linux-image is a 2 kB meta package
+    // depending on linux-binary + linux-modules: not bootable alone, and the index may keep it
+    // (and the binary) after dropping an old ABI's modules.
+    else if (parts.image && !parts.binary && !parts.modules) k.packages = {*parts.image};
+    else continue;
     out.push_back(k);
   }
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
     return compare_deb_versions(a.packages[0].version, b.packages[0].version) < 0;
   });
   return out;
+}
+
+std::vector<KernelPackageSet> all_in_series(const std::vector<DebPackage>& index, const std::string& series) {
+  auto all = all_kernels(index);
+  std::erase_if(all, [&](const KernelPackageSet& k) { return k.series != series; });
+  return all;
 }
 
 std::optional<KernelPackageSet> newest_in_series(const std::vector<DebPackage>& index, const std::string& series) {

@@ -29,7 +29,9 @@ struct KernelPackageSet {
 
 // The newest kernel of a series ("7.3", "6.12") in the index, or nothing.
 std::optional<KernelPackageSet> newest_in_series(const std::vector<DebPackage>& index, const std::string& series);
-// Every ABI of the series in the index, oldest first (for --packaged bisects and updates).
+// Every bootable amd64 kernel in the index (generic flavour, not cloud/rt), oldest first.
+std::vector<KernelPackageSet> all_kernels(const std::vector<DebPackage>& index);
+// Every ABI of the series in the index, oldest first.
 std::vector<KernelPackageSet> all_in_series(const std::vector<DebPackage>& index, const std::string& series);
 
 }  // namespace cxlrig

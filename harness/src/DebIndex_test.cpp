@@ -58,3 +58,31 @@ TEST(DebIndex, Series612UsesTheSingleImagePreferringUnsigned) {
   ASSERT_EQ(k->packages.size(), 1u);
   EXPECT_EQ(k->packages[0].name, "linux-image-6.12.95+deb12-amd64-unsigned");
 }
+
+// From 7.0 linux-image-ABI is a meta package; when the index has dropped an old ABI's
+// modules, what is left (meta image + binary) must not pass for a bootable kernel.
+TEST(DebIndex, MetaImageWithoutModulesIsNotAKernel) {
+  auto idx = parse_packages_index(stanza("linux-binary-7.0.4+deb13-amd64", "7.0.4-1~bpo13+1") +
+                                  stanza("linux-image-7.0.4+deb13-amd64", "7.0.4-1~bpo13+1") +
+                                  stanza("linux-binary-7.2.6+deb13-amd64", "7.2.6-1~bpo13+1") +
+                                  stanza("linux-modules-7.2.6+deb13-amd64", "7.2.6-1~bpo13+1") +
+                                  stanza("linux-image-7.2.6+deb13-amd64", "7.2.6-1~bpo13+1"));
+  EXPECT_FALSE(newest_in_series(idx, "7.0"));
+  auto k = newest_in_series(idx, "7.2");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->packages.size(), 2u);
+}
+
+TEST(DebIndex, AllKernelsSpansSeriesOldestFirst) {
+  auto idx = parse_packages_index(stanza("linux-binary-7.2.6+deb13-amd64", "7.2.6-1~bpo13+1") +
+                                  stanza("linux-modules-7.2.6+deb13-amd64", "7.2.6-1~bpo13+1") +
+                                  stanza("linux-image-6.12.95+deb12-amd64", "6.12.95-1~bpo12+1") +
+                                  stanza("linux-image-6.12.9+deb12-amd64", "6.12.9-1~bpo12+1") +
+                                  stanza("linux-image-6.12.95+deb12-cloud-amd64", "6.12.95-1~bpo12+1"));
+  auto all = all_kernels(idx);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].abi, "6.12.9+deb12-amd64");
+  EXPECT_EQ(all[1].abi, "6.12.95+deb12-amd64");
+  EXPECT_EQ(all[2].abi, "7.2.6+deb13-amd64");
+  EXPECT_EQ(all[2].series, "7.2");
+}
