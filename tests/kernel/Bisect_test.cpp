@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "RunHarness.h"
 #include "Subprocess.h"
@@ -47,21 +48,31 @@ void append_comment(const std::string& file, const std::string& text) {
 
 class KernelHistory : public ::testing::Test {
  protected:
+  // ctest runs every test in its own process: the history is made once and reused while
+  // it is intact (same patch, tree clean on main, no bisect left behind).
   static void SetUpTestSuite() {
     try {
       const std::string work = std::string(CXLRIG_TEST_RUNS) + "/kernel-history";
+      const std::string patch = std::string(CXLRIG_SOURCE_DIR) + "/images/patches/fsdev-offset-from-first-range.patch";
+      const std::string stamp = work + "/history.json";
+      const std::string patch_text = read_text(patch);
+      if (auto h = reuse(stamp, patch_text)) {
+        history_ = new History(*h);
+        return;
+      }
       fs::remove_all(work);
       fs::create_directories(work);
       auto src = run_cxlrig({"kernel", "source", "--series", "7.3", "--into", work}, "", 1800);
       if (src.exit_code != 0) throw std::runtime_error("cxlrig kernel source failed: " + src.output);
       History h;
       h.tree = work + "/linux-source-7.3";
-      sh("git init -q -b main . && git add -A . >/dev/null", h.tree);
+      // -f: Debian's linux-source .gitignore ends with "/*" (everything at the top is ignored).
+      sh("git init -q -b main . && git config gc.auto 0 && git add -f -A . >/dev/null", h.tree);
       sh(kGit + "commit -q -m 'base: Debian linux-source-7.3'", h.tree);
       h.base = sh("git rev-parse HEAD", h.tree);
       append_comment(h.tree + "/drivers/dax/bus.c", "harmless 1");
       h.harmless1 = commit_all(h.tree, "dax: harmless 1");
-      sh("git apply " + std::string(CXLRIG_SOURCE_DIR) + "/images/patches/fsdev-offset-from-first-range.patch", h.tree);
+      sh("git apply " + patch, h.tree);
       h.bug = commit_all(h.tree, "dax/fsdev: compute the memory_failure offset from ranges[0]");
       append_comment(h.tree + "/drivers/dax/device.c", "harmless 2");
       h.harmless2 = commit_all(h.tree, "dax: harmless 2");
@@ -73,10 +84,29 @@ class KernelHistory : public ::testing::Test {
       append_comment(h.tree + "/drivers/dax/device.c", "harmless 4");
       h.harmless4 = commit_all(h.tree, "dax: harmless 4");
       sh("git checkout -q main", h.tree);
+      std::ofstream(stamp) << nlohmann::json{{"patch", patch_text}, {"tree", h.tree}, {"base", h.base},
+                                             {"harmless1", h.harmless1}, {"bug", h.bug}, {"harmless2", h.harmless2},
+                                             {"harmless3", h.harmless3}, {"fix", h.fix}, {"harmless4", h.harmless4}}
+                                  .dump(2);
       history_ = new History(h);
     } catch (const std::exception& e) {
       setup_error_ = e.what();
     }
+  }
+  static std::optional<History> reuse(const std::string& stamp, const std::string& patch_text) {
+    std::ifstream in(stamp);
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (!j.is_object() || j.value("patch", "") != patch_text) return std::nullopt;
+    auto at = [&](const char* k) { return j.value(k, std::string()); };
+    History h{at("tree"), at("base"), at("harmless1"), at("bug"), at("harmless2"), at("harmless3"), at("fix"), at("harmless4")};
+    try {
+      if (fs::exists(h.tree + "/.git/BISECT_START") || sh("git symbolic-ref HEAD", h.tree) != "refs/heads/main" ||
+          sh("git rev-parse HEAD", h.tree) != h.harmless2 || !sh("git status --porcelain --untracked-files=no", h.tree).empty())
+        return std::nullopt;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    return h;
   }
   void SetUp() override { ASSERT_NE(history_, nullptr) << setup_error_; }
   static History* history_;
