@@ -1,5 +1,6 @@
 // Module loading and capability discovery.
 #include <fcntl.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -26,6 +27,20 @@ json op_load_modules(const json& args) {
   return {{"loaded", loaded}};
 }
 
+namespace {
+
+// The kernel log so far (the boot messages while it has not wrapped).
+std::string kernel_log() {
+  int size = ::klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, nullptr, 0);
+  if (size <= 0) return "";
+  std::string buf(static_cast<size_t>(size), '\0');
+  int n = ::klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf.data(), size);
+  buf.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return buf;
+}
+
+}  // namespace
+
 json op_info(const json&) {
   utsname u{};
   ::uname(&u);
@@ -46,6 +61,10 @@ json op_info(const json&) {
   caps["vcpus"] = ::sysconf(_SC_NPROCESSORS_ONLN);
   caps["poison:cxl_debugfs"] = exists("/sys/kernel/debug/cxl");
   caps["poison:cxl_qmp"] = exists("/sys/kernel/tracing/events/cxl/cxl_poison");
+  // Debug kernels: KASAN announces itself at boot, KCSAN and lockdep leave files behind.
+  caps["kasan"] = kernel_log().find("KernelAddressSanitizer initialized") != std::string::npos;
+  caps["kcsan"] = exists("/sys/kernel/debug/kcsan");
+  caps["lockdep"] = exists("/proc/lockdep");
   return {{"kernel", u.release}, {"machine", u.machine}, {"caps", caps}};
 }
 

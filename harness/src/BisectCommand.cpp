@@ -8,9 +8,11 @@
 
 #include "Artifacts.h"
 #include "BisectOutcome.h"
+#include "BisectReport.h"
 #include "GitTree.h"
 #include "InputError.h"
 #include "Interrupt.h"
+#include "PackagedBisect.h"
 #include "Subprocess.h"
 #include "TextFile.h"
 
@@ -45,20 +47,6 @@ std::vector<std::string> run_flags(const RunOptions& r) {
   return f;
 }
 
-std::vector<nlohmann::json> read_steps(const std::string& steps_dir) {
-  std::vector<nlohmann::json> out;
-  std::ifstream in(steps_dir + "/steps.jsonl");
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line, nullptr, false));
-  return out;
-}
-
-std::string row_text(const nlohmann::json& c) {
-  return c.value("device", "") + " " + c.value("driver", "") + " range " + c["range"].dump() + " " +
-         c.value("point", "") + " " + c.value("path", "") + ": " + c.value("reason", "");
-}
-
 }  // namespace
 
 int bisect_step_command(RunOptions run, const std::string& steps_dir, bool reverse) {
@@ -69,13 +57,14 @@ int bisect_step_command(RunOptions run, const std::string& steps_dir, bool rever
   fs::remove_all(run.out, ec);  // a commit tested again (git bisect replay) starts afresh
   const int rc = run_command(run);
   const int mapped = bisect_step_exit(rc, reverse);
-  nlohmann::json step{{"commit", commit}, {"subject", tree.subject(commit)}, {"run_exit", rc}, {"step_exit", mapped},
-                      {"out", run.out}};
-  std::ofstream(steps_dir + "/steps.jsonl", std::ios::app) << step.dump() << "\n";
+  append_bisect_step(steps_dir, {{"commit", commit}, {"subject", tree.subject(commit)}, {"run_exit", rc},
+                                {"step_exit", mapped}, {"out", run.out}});
   return mapped;
 }
 
 int bisect_command(const BisectOptions& o) {
+  if (o.packaged) return packaged_bisect_command(o);
+  if (o.tree.empty()) throw InputError("--tree", "is required", "pass a kernel git tree, or --packaged to bisect Debian's kernels");
   install_interrupt_handlers();
   GitTree tree(o.tree);
   if (tree.bisecting())
@@ -130,37 +119,11 @@ int bisect_command(const BisectOptions& o) {
     std::cerr << "bisect: WARNING: could not restore " << o.tree << " to " << original << ": " << reset.tail(4) << "\n";
 
   nlohmann::json summary{{"tree", o.tree}, {"good", *good}, {"bad", *bad}, {"reverse", o.reverse},
-                         {"steps", read_steps(steps)}, {"restored", restored}};
-  std::cout << "step  commit        run   git     subject\n";
-  size_t n = 0;
-  for (auto& s : summary["steps"])
-    std::printf("%-4zu  %.12s  %-4d  %-6s  %s\n", ++n, s.value("commit", "").c_str(), s.value("run_exit", -1),
-                bisect_step_term(s.value("step_exit", -1), o.reverse), s.value("subject", "").c_str());
+                         {"steps", read_bisect_steps(steps)}, {"restored", restored}};
+  print_bisect_steps(summary["steps"], "commit", o.reverse);
   int code = kExitPass;
   if (culprit) {
-    summary["culprit"] = *culprit;
-    summary["subject"] = tree.subject(*culprit);
-    std::cout << "\n" << (o.reverse ? "first fixed commit: " : "first bad commit: ") << *culprit << "\n    "
-              << summary["subject"].get<std::string>() << "\n";
-    // The rows that fail: at the culprit (forward), or just before the fix (reverse).
-    nlohmann::json failing = nlohmann::json::array();
-    for (auto& s : summary["steps"]) {
-      const bool failed_step = s.value("run_exit", -1) == 1;
-      const bool pick = o.reverse ? failed_step : s.value("commit", "") == *culprit;
-      if (!pick) continue;
-      std::ifstream rin(s.value("out", "") + "/results.json");
-      nlohmann::json res = nlohmann::json::parse(rin, nullptr, false);
-      if (!res.is_object()) continue;
-      for (auto& c : res["checks"])
-        if (c["verdict"] == "FAIL") failing.push_back({{"commit", s["commit"]}, {"row", row_text(c)}});
-      if (!failing.empty()) break;
-    }
-    summary["failing_rows"] = failing;
-    if (!failing.empty()) {
-      std::cout << (o.reverse ? "rows failing before the fix" : "failing rows") << " (" << failing[0]["commit"].get<std::string>().substr(0, 12)
-                << "):\n";
-      for (auto& f : failing) std::cout << "    " << f["row"].get<std::string>() << "\n";
-    }
+    report_culprit(summary, "commit", *culprit, tree.subject(*culprit), o.reverse);
   } else {
     summary["error"] = failure;
     std::cerr << "bisect: " << failure << "\n";

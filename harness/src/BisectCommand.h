@@ -11,9 +11,10 @@ namespace cxlrig {
 
 struct BisectOptions {
   std::string tree;
-  std::string good;   // forward: passes. --reverse: the newer commit where it passes again
+  std::string good;   // forward: passes. --reverse: the newer commit (or kernel) where it passes again
   std::string bad;    // forward: fails.  --reverse: the older commit where it fails
   bool reverse = false;
+  bool packaged = false;  // over the Debian kernels on the mirror instead of a git tree
   std::string out;    // bisect dir (default runs/bisect-<timestamp>)
   RunOptions run;     // scenario, topology, seed, variant, jobs, ... for every step
 };

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "InputError.h"
 #include "Sha256.h"
@@ -181,6 +182,34 @@ KernelImage KernelStore::packaged(const std::string& series, bool locked_only) {
   img.substituted = {{"locked", locked}, {"used", newest->abi + " (" + newest->packages.front().version + ")"},
                      {"reason", "locked version no longer on the mirror"}};
   return img;
+}
+
+std::vector<KernelPackageSet> KernelStore::available() { return all_kernels(index()); }
+
+KernelPackageSet KernelStore::find_abi(const std::string& want, const std::string& flag) {
+  const auto all = available();
+  std::optional<KernelPackageSet> hit;
+  for (auto& k : all) {
+    if (k.abi == want) return k;
+    // "7.2.6" names 7.2.6+deb13-amd64; two ABIs of one version (6.12.90+deb12 and
+    // 6.12.90+deb12.1) need the full ABI.
+    if (k.abi.rfind(want + "+", 0) != 0) continue;
+    if (hit) throw InputError(flag, "'" + want + "' matches " + hit->abi + " and " + k.abi, "pass the full ABI");
+    hit = k;
+  }
+  if (hit) return *hit;
+  std::string known, suites;
+  for (auto& k : all) known += (known.empty() ? "" : ", ") + k.abi;
+  for (auto& x : lock_.suites()) suites += (suites.empty() ? "" : " ") + x;
+  throw InputError(flag, "no packaged kernel '" + want + "' on " + lock_.mirror + " (" + suites + ")",
+                   "pick one of: " + known + " (`cxlrig kernels available`)");
+}
+
+KernelImage KernelStore::packaged_abi(const std::string& want, const std::string& flag) {
+  const KernelPackageSet k = find_abi(want, flag);
+  std::vector<std::string> shas;
+  for (auto& p : k.packages) shas.push_back(p.sha256);
+  return unpacked(k, shas);
 }
 
 KernelLock KernelStore::newest_lock() {

@@ -33,6 +33,12 @@ class KernelStore {
   // The locked kernel of a series, or, if the mirror dropped it and !locked_only, the newest
   // of the same series (said on `notes` and recorded in `substituted`).
   KernelImage packaged(const std::string& series, bool locked_only);
+  // One packaged kernel by ABI ("7.2.6+deb13-amd64") or upstream version ("7.2.6"), from
+  // every kernel on the mirror's suites; InputError naming `flag` when there is none.
+  KernelImage packaged_abi(const std::string& abi_or_version, const std::string& flag);
+  KernelPackageSet find_abi(const std::string& abi_or_version, const std::string& flag);  // not fetched
+  // Every bootable amd64 kernel on the mirror's suites, oldest first.
+  std::vector<KernelPackageSet> available();
   // The newest kernel of every locked series, for `cxlrig kernels update`.
   KernelLock newest_lock();
   // Debian's linux-source-SERIES (the newest on the mirror) unpacked into `into`: the path

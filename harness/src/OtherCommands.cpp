@@ -63,4 +63,15 @@ int kernels_list_command() {
   return 0;
 }
 
+int kernels_available_command(const std::string& cache_dir) {
+  KernelLock lock = load_kernel_lock(data_dir() + "/images/kernels.lock.json");
+  KernelStore store(cache_dir.empty() ? default_cache_dir() : cache_dir, lock, std::cerr);
+  for (auto& k : store.available()) {
+    uint64_t bytes = 0;
+    for (auto& p : k.packages) bytes += p.size;
+    std::cout << k.abi << "\t" << k.packages[0].version << "\t" << (bytes >> 20) << " MiB\n";
+  }
+  return 0;
+}
+
 }  // namespace cxlrig

@@ -1,9 +1,12 @@
 #include "RunCommand.h"
 
+#include <algorithm>
+
 #include <filesystem>
 #include <iostream>
 
 #include "AccelProbe.h"
+#include "CapabilityReport.h"
 #include "Artifacts.h"
 #include "Initramfs.h"
 #include "InputError.h"
@@ -64,7 +67,11 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
   if (!o.kernel_image.empty()) return KernelStore::user(o.kernel_image, o.modules_dir);
   if (!o.modules_dir.empty()) throw InputError("--modules", "only makes sense with --kernel-image");
   KernelStore store(cache, lock, std::cerr);
-  return store.packaged(o.kernel_series.empty() ? lock.default_series : o.kernel_series, o.locked_only);
+  const std::string want = o.kernel_series.empty() ? lock.default_series : o.kernel_series;
+  // A locked series ("7.3"), or any packaged kernel on the mirror by version or ABI.
+  if (!lock.series.count(want) && std::count(want.begin(), want.end(), '.') >= 2)
+    return store.packaged_abi(want, "--kernel");
+  return store.packaged(want, o.locked_only);
 }
 
 }  // namespace
@@ -162,7 +169,9 @@ int run_command(const RunOptions& o) {
     unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
     so.boot_timeout = Millis(budget * 1000ull / 2);
     so.step_timeout = Millis(std::max(30u, budget / 4) * 1000ull);
-    ScenarioRunner(*vm, scenario, topo, so, r).run();
+    ScenarioRunner runner(*vm, scenario, topo, so, r);
+    if (o.probe_only) runner.probe();
+    else runner.run();
     timed_phase(r, "shutdown", [&] {
       vm->shutdown(Millis(10000));
       return 0;
@@ -195,6 +204,7 @@ int run_command(const RunOptions& o) {
   } catch (const std::exception& e) {
     std::cerr << "cxlrig: " << e.what() << '\n';
   }
+  if (o.probe_only && r.booted) std::cout << render_capabilities(r.kernel.value("release", "?"), r.capabilities);
   std::cout << render_table(r);
   std::cout << "artifacts: " << art.dir << '\n';
   if (!r.error.empty()) std::cerr << "cxlrig: " << r.error << '\n';

@@ -29,6 +29,7 @@ struct RunOptions {
   std::string cache_dir;      // empty: default_cache_dir()
   std::optional<unsigned> timeout_s;
   std::vector<std::string> kernel_args;  // appended to the kernel command line
+  bool probe_only = false;    // `cxlrig kernel info`: boot and report capabilities, no poison
 };
 
 int run_command(const RunOptions& opts);

@@ -107,6 +107,21 @@ void ScenarioRunner::run() {
   if (s_.range_limit_at_least) probe_range_limit();
 }
 
+void ScenarioRunner::probe() {
+  nlohmann::json ready = phase("boot", [&] { return vm_.wait_ready(o_.boot_timeout); });
+  kernel_release_ = ready.value("kernel", "?");
+  out_.booted = true;
+  out_.kernel["release"] = kernel_release_;
+  probe_capabilities();
+  create_region();
+  if (const Type3Device* dcd = t_.first_dcd()) {
+    auto p = phase("dcd probe", [&] { return call("cxl_dcd_probe", {{"serial", dcd->serial}, {"settle_ms", 0}}); });
+    caps_["cxl:dcd"] = p.value("supported", false);
+    out_.capabilities["dcd_probe"] = p;
+  }
+  for (auto& [k, v] : caps_.items()) out_.capabilities[k] = v;
+}
+
 void ScenarioRunner::setup_device(const Scenario& s, size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets,
                                   nlohmann::json& lj) {
   const auto& sd = s.devices[i];

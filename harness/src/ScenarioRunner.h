@@ -32,6 +32,9 @@ class ScenarioRunner {
  public:
   ScenarioRunner(Vm& vm, const Scenario& s, const Topology& t, ScenarioOptions o, RunResult& out);
   void run();
+  // `cxlrig kernel info`: boot, load the modules, arm the kprobes, make the region and look
+  // for DCD support; no layouts, no poison. The capabilities land in out.capabilities.
+  void probe();
 
  private:
   struct Region {

@@ -15,9 +15,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", CXLRIG_VERSION);
 
-  // The scenario flags `run`, `bisect` and the bisect step share.
-  auto add_run_options = [](CLI::App* c, RunOptions& ro) {
-    c->add_option("--kernel", ro.kernel_series, "Packaged kernel series from images/kernels.lock.json (7.3, 6.12)");
+  // Which kernel, and how the guest runs: `run`, `bisect`, the bisect step and `kernel info`.
+  auto add_kernel_vm_options = [](CLI::App* c, RunOptions& ro) {
+    c->add_option("--kernel", ro.kernel_series, "Packaged kernel: a series locked in images/kernels.lock.json (7.3, 6.12), or any kernel on the mirror by version or ABI (7.2.6, 7.2.6+deb13-amd64; see `cxlrig kernels available`)");
     c->add_option("--kernel-image", ro.kernel_image, "A kernel you built (bzImage) instead of a packaged one");
     c->add_option("--modules", ro.modules_dir, "lib/modules/VERSION dir for --kernel-image (omit if all built in)");
     c->add_option("--kernel-tree", ro.kernel_tree, "Build this kernel tree (cxlrig kernel build) and run it");
@@ -25,13 +25,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     c->add_option("--jobs", ro.jobs, "make -j for --kernel-tree (default: one per core)");
     c->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
-    c->add_option("--scenario", ro.scenario, "Scenario name (guest-tests/scenarios/) or file")->capture_default_str();
     c->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
-    c->add_option("--seed", ro.seed, "Layout generator seed; layout i uses seed+i")->capture_default_str();
-    c->add_option("--layouts", ro.layouts, "Layouts to draw and check in one boot (default: the scenario's)");
-    c->add_option("--inject", ro.inject,
-                  "Poison paths, comma-separated, or all: madvise, corrupt_pfn, hard_offline, mce_ao, mce_ar, "
-                  "cxl_qmp, cxl_debugfs (default: all that apply)");
     c->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
     c->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
     c->add_option("--backend", ro.backend, "qemu (QEMU as our child) or libvirt (a transient libvirt domain)")
@@ -41,6 +35,16 @@ int main(int argc, char** argv) {
     c->add_option("--kernel-arg", ro.kernel_args, "Extra kernel command line argument (repeatable)");
     c->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)");
   };
+  // The scenario flags on top.
+  auto add_run_options = [&](CLI::App* c, RunOptions& ro) {
+    add_kernel_vm_options(c, ro);
+    c->add_option("--scenario", ro.scenario, "Scenario name (guest-tests/scenarios/) or file")->capture_default_str();
+    c->add_option("--seed", ro.seed, "Layout generator seed; layout i uses seed+i")->capture_default_str();
+    c->add_option("--layouts", ro.layouts, "Layouts to draw and check in one boot (default: the scenario's)");
+    c->add_option("--inject", ro.inject,
+                  "Poison paths, comma-separated, or all: madvise, corrupt_pfn, hard_offline, mce_ao, mce_ar, "
+                  "cxl_qmp, cxl_debugfs (default: all that apply)");
+  };
   RunOptions ro;
   auto* run = app.add_subcommand("run", "Run a scenario in a fresh guest and print the verdict table");
   add_run_options(run, ro);
@@ -49,9 +53,11 @@ int main(int argc, char** argv) {
   BisectOptions bo;
   auto* bisect = app.add_subcommand("bisect", "Find the commit that breaks (or with --reverse fixes) a scenario");
   add_run_options(bisect, bo.run);
-  bisect->add_option("--tree", bo.tree, "Kernel git tree (left as found)")->required();
-  bisect->add_option("--good", bo.good, "A commit where the scenario passes")->required();
-  bisect->add_option("--bad", bo.bad, "A commit where it fails")->required();
+  bisect->add_option("--tree", bo.tree, "Kernel git tree (left as found)");
+  bisect->add_flag("--packaged", bo.packaged,
+                   "Bisect the Debian kernels on the mirror instead (no build; --good/--bad are versions or ABIs)");
+  bisect->add_option("--good", bo.good, "A commit (or with --packaged a kernel) where the scenario passes")->required();
+  bisect->add_option("--bad", bo.bad, "A commit (or kernel) where it fails")->required();
   bisect->add_flag("--reverse,--fixed", bo.reverse, "Find the first commit that fixes it (--bad older than --good)");
   bisect->add_option("--out", bo.out, "Bisect dir: log, steps/<commit>/ artifacts, bisect.json");
 
@@ -65,7 +71,7 @@ int main(int argc, char** argv) {
   step->add_flag("--reverse", step_reverse, "Map outcomes for a reverse bisect");
 
   KernelBuildOptions kb;
-  auto* kernel = app.add_subcommand("kernel", "Kernels built from source");
+  auto* kernel = app.add_subcommand("kernel", "Kernels built from source, and what a kernel offers");
   kernel->require_subcommand(1);
   auto* kbuild = kernel->add_subcommand("build", "Build a kernel tree with images/kconfig/ fragments");
   kbuild->add_option("--tree", kb.tree, "Kernel source tree")->required();
@@ -77,6 +83,11 @@ int main(int argc, char** argv) {
   ksource->add_option("--series", src_series, "Kernel series, e.g. 7.3")->required();
   ksource->add_option("--into", src_into, "Directory to unpack into")->required();
   ksource->add_option("--cache", src_cache, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
+
+  RunOptions io;
+  auto* kinfo = kernel->add_subcommand("info", "Boot a kernel and print what it offers the scenarios (SKIP reasons)");
+  add_kernel_vm_options(kinfo, io);
+  kinfo->add_option("--out", io.out, "Artifacts dir (default runs/<timestamp>)");
 
   auto* topo = app.add_subcommand("topo", "Topologies in qemu-configs/");
   topo->require_subcommand(1);
@@ -93,6 +104,8 @@ int main(int argc, char** argv) {
   std::string cache;
   auto* update = kernels->add_subcommand("update", "Lock the newest kernel of every series on the mirror");
   update->add_option("--cache", cache, "Cache dir");
+  auto* available = kernels->add_subcommand("available", "Every packaged kernel on the mirror, oldest first");
+  available->add_option("--cache", cache, "Cache dir");
 
   try {
     app.parse(argc, argv);
@@ -104,11 +117,21 @@ int main(int argc, char** argv) {
     if (*run) return run_command(ro);
     if (*bisect) return bisect_command(bo);
     if (*step) return bisect_step_command(so, steps_dir, step_reverse);
-    if (*kernel)
-      return kernel->got_subcommand("source") ? kernel_source_command(src_series, src_into, src_cache)
-                                              : kernel_build_command(kb);
+    if (*kernel) {
+      if (kernel->got_subcommand("source")) return kernel_source_command(src_series, src_into, src_cache);
+      if (kernel->got_subcommand("info")) {
+        io.probe_only = true;
+        if (io.topology.empty()) io.topology = "dcd-1";  // a DCD device too, so DCD support shows
+        return run_command(io);
+      }
+      return kernel_build_command(kb);
+    }
     if (*topo) return topo->got_subcommand("list") ? topo_list_command() : topo_show_command(topo_name, libvirt_xml);
-    if (*kernels) return kernels->got_subcommand("list") ? kernels_list_command() : kernels_update_command(cache);
+    if (*kernels) {
+      if (kernels->got_subcommand("list")) return kernels_list_command();
+      if (kernels->got_subcommand("available")) return kernels_available_command(cache);
+      return kernels_update_command(cache);
+    }
   } catch (const InputError& e) {
     std::cerr << "cxlrig: " << e.what() << '\n';
     return kExitUsage;

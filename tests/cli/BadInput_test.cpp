@@ -172,3 +172,19 @@ TEST(BadInput, ConnectWithoutTheLibvirtBackend) {
   ASSERT_FALSE(r.results.is_null());
   EXPECT_NE(r.results["error"].get<std::string>().find("--connect"), std::string::npos) << r.results["error"];
 }
+
+TEST(BadInput, BisectNeedsATreeOrPackaged) {
+  auto r = run_cxlrig({"bisect", "--good", "v7.2", "--bad", "v7.3"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--tree"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--packaged"), std::string::npos) << "names the other way\n" << r.output;
+}
+
+TEST(BadInput, PackagedBisectRefusesATreeOrAKernel) {
+  auto a = run_cxlrig({"bisect", "--packaged", "--tree", "/tmp", "--good", "7.2.12", "--bad", "7.3.4"}, "");
+  EXPECT_EQ(a.exit_code, 2) << a.output;
+  EXPECT_NE(a.output.find("--tree"), std::string::npos) << a.output;
+  auto b = run_cxlrig({"bisect", "--packaged", "--kernel", "7.3", "--good", "7.2.12", "--bad", "7.3.4"}, "");
+  EXPECT_EQ(b.exit_code, 2) << b.output;
+  EXPECT_NE(b.output.find("--kernel"), std::string::npos) << b.output;
+}
