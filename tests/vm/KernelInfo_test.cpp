@@ -24,7 +24,7 @@ void expect_line(const std::string& out, const std::string& name, bool present) 
 
 TEST(KernelInfo, Debian73OffersFsdevButNoDcdOrSanitizers) {
   auto dir = fresh_out_dir("kernel-info-7.3");
-  auto r = run_cxlrig({"kernel", "info", "--kernel", "7.3", "--out", dir}, dir);
+  auto r = run_cxlrig({"kernel", "info", "--kernel", "7.3"}, dir);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   expect_line(r.output, "fsdev_dax", true);
   expect_line(r.output, "dcd", false);
@@ -44,7 +44,7 @@ TEST(KernelInfo, Debian73OffersFsdevButNoDcdOrSanitizers) {
 
 TEST(KernelInfo, Debian612HasNoFsdev) {
   auto dir = fresh_out_dir("kernel-info-6.12");
-  auto r = run_cxlrig({"kernel", "info", "--kernel", "6.12", "--topology", "vmem-1", "--out", dir}, dir);
+  auto r = run_cxlrig({"kernel", "info", "--kernel", "6.12", "--topology", "vmem-1"}, dir);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   expect_line(r.output, "fsdev_dax", false);
   expect_line(r.output, "device_dax", true);
