@@ -84,7 +84,6 @@ int packaged_bisect_command(const BisectOptions& o) {
   // The ends first: a packaged bisect assumes nothing it can check.
   const StepTerm old_end = judge(0);
   const StepTerm new_end = stopped ? StepTerm::kSkip : judge(range.size() - 1);
-  auto end_text = [&](StepTerm t) { return t == StepTerm::kSkip ? "could not be judged" : t == StepTerm::kOld ? bisect_old_term(o.reverse) : bisect_new_term(o.reverse); };
   if (stopped) {
     failure = "a step stopped the bisect (run exit " + std::to_string(*stopped) + ")";
     code = *stopped == kExitInterrupted ? kExitInterrupted : kExitUsage;
@@ -92,10 +91,19 @@ int packaged_bisect_command(const BisectOptions& o) {
     const bool old_wrong = old_end != StepTerm::kOld;
     const std::string& which = old_wrong ? older : newer;
     failed_flag = old_wrong == !o.reverse ? "--good" : "--bad";
-    failure = failed_flag + " " + which + " is " + end_text(old_wrong ? old_end : new_end) + ", not " +
-              (old_wrong ? bisect_old_term(o.reverse) : bisect_new_term(o.reverse)) + ": nothing to bisect";
+    const StepTerm got = old_wrong ? old_end : new_end;
+    const char* want = old_wrong ? bisect_old_term(o.reverse) : bisect_new_term(o.reverse);
     // A step that could not run is the rig's problem; an end that disagrees is the premise's.
-    code = (old_wrong ? old_end : new_end) == StepTerm::kSkip ? kExitInfra : kExitUsage;
+    if (got == StepTerm::kSkip) {
+      failure = failed_flag + " " + which + " could not be judged (its run exited 125): nothing to bisect";
+      failed_flag.clear();
+      code = kExitInfra;
+    } else {
+      failure = failed_flag + " " + which + " is " + (got == StepTerm::kOld ? bisect_old_term(o.reverse)
+                                                                           : bisect_new_term(o.reverse)) +
+                ", not " + want + ": nothing to bisect";
+      code = kExitUsage;
+    }
   } else {
     while (auto i = b.next()) {
       b.record(*i, judge(*i));

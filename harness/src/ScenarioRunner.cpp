@@ -89,12 +89,7 @@ std::optional<DpaTarget> ScenarioRunner::dpa_of(uint64_t phys) const {
 }
 
 void ScenarioRunner::run() {
-  nlohmann::json ready = phase("boot", [&] { return vm_.wait_ready(o_.boot_timeout); });
-  kernel_release_ = ready.value("kernel", "?");
-  out_.booted = true;
-  out_.kernel["release"] = kernel_release_;
-  probe_capabilities();
-  create_region();
+  boot_and_probe();
   for (auto& [k, v] : caps_.items()) out_.capabilities[k] = v;
   devices_.assign(s_.devices.size(), Device{});
   if (region_.dax_region.empty()) {  // a pmem region: its dax device is static
@@ -107,13 +102,17 @@ void ScenarioRunner::run() {
   if (s_.range_limit_at_least) probe_range_limit();
 }
 
-void ScenarioRunner::probe() {
+void ScenarioRunner::boot_and_probe() {
   nlohmann::json ready = phase("boot", [&] { return vm_.wait_ready(o_.boot_timeout); });
   kernel_release_ = ready.value("kernel", "?");
   out_.booted = true;
   out_.kernel["release"] = kernel_release_;
   probe_capabilities();
   create_region();
+}
+
+void ScenarioRunner::probe() {
+  boot_and_probe();
   if (const Type3Device* dcd = t_.first_dcd()) {
     auto p = phase("dcd probe", [&] { return call("cxl_dcd_probe", {{"serial", dcd->serial}, {"settle_ms", 0}}); });
     caps_["cxl:dcd"] = p.value("supported", false);

@@ -58,6 +58,7 @@ class ScenarioRunner {
   auto phase(const std::string& name, F f);
   nlohmann::json call(const std::string& op, const nlohmann::json& args);
   std::string unmet(const std::vector<std::string>& requires_) const;
+  void boot_and_probe();  // wait for the agent, load modules, arm kprobes, make the region
   void probe_capabilities();
   void create_region();
   // One layout, drawn from the seed, or given (the DCD extent-shaped fallback); `s` says
