@@ -1,5 +1,7 @@
 #include "PoisonInjector.h"
 
+#include "HmpRegisters.h"
+
 namespace cxlrig {
 
 namespace {
@@ -10,6 +12,7 @@ constexpr uint64_t kStatusAo = 0xbd000000000000c0ull, kMcgAo = 0x5;
 constexpr uint64_t kStatusAr = 0xbd80000000000134ull, kMcgAr = 0x7;
 constexpr uint64_t kMisc = 0x8c;
 constexpr int kBank = 9;
+constexpr int kArAttempts = 200;  // stop/look/cont rounds before an AR injection gives up
 
 void parse_common(const nlohmann::json& res, InjectionObservation& obs) {
   obs.err = res.value("errno", 0);
@@ -30,12 +33,43 @@ std::string mce_command(PoisonPath path, int cpu, uint64_t phys) {
 nlohmann::json PoisonInjector::host_action(const InjectionRequest& r) {
   if (r.path == PoisonPath::kCxlQmp)
     return vm_.qmp("cxl-inject-poison", {{"path", r.type3_qom}, {"start", r.dpa->dpa}, {"length", 64}}, timeout_);
-  auto out = vm_.qmp("human-monitor-command",
-                     {{"command-line", mce_command(r.path, r.path == PoisonPath::kMceAr ? r.consumer_cpu : 0, r.phys)}},
-                     timeout_);
-  // HMP reports refusals as text ("CPU 1: Uncorrected error reporting disabled ...").
-  if (out.is_string() && !out.get<std::string>().empty()) throw InfraError("HMP mce: " + out.get<std::string>());
-  return out;
+  const bool ar = r.path == PoisonPath::kMceAr;
+  auto inject = [&] {
+    auto out = vm_.qmp("human-monitor-command", {{"command-line", mce_command(r.path, ar ? r.consumer_cpu : 0, r.phys)}},
+                       timeout_);
+    // HMP reports refusals as text ("CPU 1: Uncorrected error reporting disabled ...").
+    if (out.is_string() && !out.get<std::string>().empty()) throw InfraError("HMP mce: " + out.get<std::string>());
+    return out;
+  };
+  if (!ar) return inject();
+  // An AR machine check that lands in kernel mode panics the guest. The consumer spins in
+  // user mode on an isolated vCPU, yet an IPI or a tick can still have that vCPU in the
+  // kernel at the moment of injection (seen under load). So the VM is stopped, the vCPU's
+  // privilege level read, and the MCE injected only at CPL 3: it is delivered at that user
+  // instruction on resume. Otherwise resume and look again.
+  // Resumes the VM however a look ends (a failed resume shows up as the next step's timeout).
+  struct Resume {
+    Vm& vm;
+    Millis timeout;
+    ~Resume() {
+      try {
+        vm.qmp("cont", nlohmann::json::object(), timeout);
+      } catch (...) {
+      }
+    }
+  };
+  for (int attempt = 0; attempt < kArAttempts; ++attempt) {
+    vm_.qmp("stop", nlohmann::json::object(), timeout_);
+    Resume resume{vm_, timeout_};
+    auto regs = vm_.qmp("human-monitor-command", {{"command-line", "info registers"}, {"cpu-index", r.consumer_cpu}},
+                        timeout_);
+    const std::string text = regs.is_string() ? regs.get<std::string>() : regs.dump();
+    const auto cpl = cpl_from_registers(text);
+    if (!cpl) throw InfraError("HMP info registers for vCPU " + std::to_string(r.consumer_cpu) + " shows no CPL: " + text);
+    if (*cpl == 3) return inject();
+  }
+  throw InfraError("vCPU " + std::to_string(r.consumer_cpu) + " was in kernel mode at each of " +
+                   std::to_string(kArAttempts) + " looks; the AR MCE was not injected");
 }
 
 InjectionObservation PoisonInjector::inject(const InjectionRequest& r) {
