@@ -84,10 +84,13 @@ int packaged_bisect_command(const BisectOptions& o) {
   // The ends first: a packaged bisect assumes nothing it can check.
   const StepTerm old_end = judge(0);
   const StepTerm new_end = stopped ? StepTerm::kSkip : judge(range.size() - 1);
+  const bool ends_hold = old_end == StepTerm::kOld && new_end == StepTerm::kNew;
+  if (ends_hold)
+    while (auto i = stopped ? std::nullopt : b.next()) b.record(*i, judge(*i));
   if (stopped) {
     failure = "a step stopped the bisect (run exit " + std::to_string(*stopped) + ")";
     code = *stopped == kExitInterrupted ? kExitInterrupted : kExitUsage;
-  } else if (old_end != StepTerm::kOld || new_end != StepTerm::kNew) {
+  } else if (!ends_hold) {
     const bool old_wrong = old_end != StepTerm::kOld;
     const std::string& which = old_wrong ? older : newer;
     failed_flag = old_wrong == !o.reverse ? "--good" : "--bad";
@@ -104,21 +107,12 @@ int packaged_bisect_command(const BisectOptions& o) {
                 ", not " + want + ": nothing to bisect";
       code = kExitUsage;
     }
-  } else {
-    while (auto i = b.next()) {
-      b.record(*i, judge(*i));
-      if (stopped) break;
-    }
-    if (stopped) {
-      failure = "a step stopped the bisect (run exit " + std::to_string(*stopped) + ")";
-      code = *stopped == kExitInterrupted ? kExitInterrupted : kExitUsage;
-    } else if (!b.first_new()) {
-      std::string c;
-      for (auto i : b.candidates()) c += (c.empty() ? "" : ", ") + range[i].abi;
-      failure = "only skipped kernels are left: the first " + std::string(bisect_new_term(o.reverse)) + " one is one of " + c;
-      summary["candidates"] = c;
-      code = kExitInfra;
-    }
+  } else if (!b.first_new()) {
+    std::string c;
+    for (auto i : b.candidates()) c += (c.empty() ? "" : ", ") + range[i].abi;
+    failure = "only skipped kernels are left: the first " + std::string(bisect_new_term(o.reverse)) + " one is one of " + c;
+    summary["candidates"] = c;
+    code = kExitInfra;
   }
 
   summary["steps"] = read_bisect_steps(steps);

@@ -34,14 +34,14 @@ nlohmann::json PoisonInjector::host_action(const InjectionRequest& r) {
   if (r.path == PoisonPath::kCxlQmp)
     return vm_.qmp("cxl-inject-poison", {{"path", r.type3_qom}, {"start", r.dpa->dpa}, {"length", 64}}, timeout_);
   const bool ar = r.path == PoisonPath::kMceAr;
-  auto inject = [&] {
+  auto send_mce = [&] {
     auto out = vm_.qmp("human-monitor-command", {{"command-line", mce_command(r.path, ar ? r.consumer_cpu : 0, r.phys)}},
                        timeout_);
     // HMP reports refusals as text ("CPU 1: Uncorrected error reporting disabled ...").
     if (out.is_string() && !out.get<std::string>().empty()) throw InfraError("HMP mce: " + out.get<std::string>());
     return out;
   };
-  if (!ar) return inject();
+  if (!ar) return send_mce();
   // An AR machine check that lands in kernel mode panics the guest. The consumer spins in
   // user mode on an isolated vCPU, yet an IPI or a tick can still have that vCPU in the
   // kernel at the moment of injection (seen under load). So the VM is stopped, the vCPU's
@@ -66,7 +66,7 @@ nlohmann::json PoisonInjector::host_action(const InjectionRequest& r) {
     const std::string text = regs.is_string() ? regs.get<std::string>() : regs.dump();
     const auto cpl = cpl_from_registers(text);
     if (!cpl) throw InfraError("HMP info registers for vCPU " + std::to_string(r.consumer_cpu) + " shows no CPL: " + text);
-    if (*cpl == 3) return inject();
+    if (*cpl == 3) return send_mce();
   }
   throw InfraError("vCPU " + std::to_string(r.consumer_cpu) + " was in kernel mode at each of " +
                    std::to_string(kArAttempts) + " looks; the AR MCE was not injected");

@@ -161,7 +161,8 @@ int run_command(const RunOptions& o) {
     so.region = plan;
     so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
                           (!o.kernel_tree.empty() ? " --kernel-tree " + o.kernel_tree + " --variant " + o.variant
-                           : o.kernel_image.empty() ? " --kernel " + std::string(kernel.series)
+                           // as asked: a locked series, or the packaged version or ABI
+                           : o.kernel_image.empty() ? " --kernel " + (o.kernel_series.empty() ? kernel.series : o.kernel_series)
                                                     : " --kernel-image " + o.kernel_image) +
                           (o.inject.empty() ? "" : " --inject " + o.inject) +
                           (backend.kind == BackendKind::kLibvirt ? " --backend libvirt --connect " + backend.connect_uri : "");
