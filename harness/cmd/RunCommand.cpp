@@ -1,0 +1,219 @@
+#include "RunCommand.h"
+
+#include <algorithm>
+
+#include <filesystem>
+#include <iostream>
+
+#include "AccelProbe.h"
+#include "CapabilityReport.h"
+#include "ConsoleScanner.h"
+#include "DcdPlan.h"
+#include "Oracle.h"
+#include "Artifacts.h"
+#include "Initramfs.h"
+#include "InputError.h"
+#include "Interrupt.h"
+#include "KernelStore.h"
+#include "ModuleSet.h"
+#include "PhaseLog.h"
+#include "RegionPlan.h"
+#include "Report.h"
+#include "ScenarioRunner.h"
+#include "Subprocess.h"
+#include "KernelBuild.h"
+#include "Vm.h"
+
+namespace fs = std::filesystem;
+
+namespace cxlrig {
+
+std::string data_dir() {
+  if (const char* d = getenv("CXLRIG_DATA"); d && *d) return d;
+  return CXLRIG_DATA_DIR;
+}
+
+namespace {
+
+// Guest modules in the order the design found to work; dependencies are pulled in ahead.
+// kmem is deliberately absent: it would online the dax device as System RAM.
+const std::vector<std::string> kEarlyModules = {"virtio_pci", "virtio_console"};
+const std::vector<std::string> kScenarioModules = {"cxl_acpi", "cxl_pci", "cxl_mem", "dax_cxl",
+                                                   "device_dax", "fsdev_dax", "hwpoison_inject"};
+// A pmem region goes region -> nvdimm region -> namespace -> nd dax -> static dev_dax.
+const std::vector<std::string> kPmemModules = {"cxl_pmem", "libnvdimm", "nd_pmem", "dax_pmem"};
+
+KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const KernelLock& lock, RunResult& r,
+                        const Artifacts& art) {
+  if (!o.kernel_tree.empty()) {
+    if (!o.kernel_image.empty() || !o.kernel_series.empty())
+      throw InputError("--kernel-tree", "cannot be combined with --kernel-image or --kernel", "pick one kernel source");
+    // The build log goes with the run's artifacts whether or not the build worked.
+    auto keep_log = [&](const std::string& log) {
+      std::error_code ec;
+      std::filesystem::copy_file(log, art.file("kernel-build.log"), std::filesystem::copy_options::overwrite_existing, ec);
+    };
+    BuiltKernel b;
+    try {
+      b = build_kernel({o.kernel_tree, o.variant, o.jobs, cache, data_dir()}, std::cerr);
+    } catch (const KernelBuildError& e) {
+      keep_log(e.log());
+      throw;
+    }
+    keep_log(b.build_log);
+    KernelImage k = KernelStore::user(b.bzimage, b.modules_dir);
+    k.source = "built";
+    k.abi = b.release;
+    r.capabilities["kernel_build"] = b.to_json();
+    return k;
+  }
+  if (!o.kernel_image.empty()) return KernelStore::user(o.kernel_image, o.modules_dir);
+  if (!o.modules_dir.empty()) throw InputError("--modules", "only makes sense with --kernel-image");
+  KernelStore store(cache, lock, std::cerr);
+  const std::string want = o.kernel_series.empty() ? lock.default_series : o.kernel_series;
+  // A locked series ("7.3"), or any packaged kernel on the mirror by version or ABI.
+  if (!lock.series.count(want) && std::count(want.begin(), want.end(), '.') >= 2)
+    return store.packaged_abi(want, "--kernel");
+  return store.packaged(want, o.locked_only);
+}
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  install_interrupt_handlers();
+  const auto t0 = std::chrono::steady_clock::now();
+  RunResult r;
+  r.started = utc_timestamp(false);
+  r.seed = o.seed;
+  r.scenario = o.scenario;
+  Artifacts art;
+  try {
+    art = make_artifacts_dir(o.out);
+  } catch (const InputError& e) {
+    std::cerr << "cxlrig: " << e.what() << '\n';
+    return kExitUsage;
+  }
+  r.artifacts_dir = art.dir;
+  ConsoleScanner console;  // outlives the Vm: the splats are read after it is gone
+  std::unique_ptr<Vm> vm;
+  boost::asio::io_context ioc;
+  try {
+    const std::string data = data_dir();
+    Scenario scenario = load_scenario_file(resolve_scenario_path(o.scenario, data));
+    r.scenario = scenario.name;
+    r.guards = scenario.guards;
+    Topology topo = load_topology_file(resolve_topology_path(o.topology.empty() ? scenario.topology : o.topology, data));
+    r.topology = topo.name;
+    // Scenario and topology must agree before anything boots: the region must exist as
+    // planned, and DC extents must fit both the DC region and the fallback region.
+    const RegionPlan plan = plan_region(topo, 0);
+    if (scenario.dcd && topo.first_dcd()) check_dcd_fits(*scenario.dcd, topo, *topo.first_dcd(), plan.size);
+    std::vector<PoisonPath> inject;
+    if (!o.inject.empty()) inject = poison_paths_from_list(o.inject, "--inject");
+    if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
+    r.layouts_requested = o.layouts.value_or(scenario.layouts);
+    for (auto p : inject.empty() ? all_poison_paths() : inject) r.inject.push_back(to_string(p));
+    BackendSpec backend;
+    backend.kind = backend_kind_from_string(o.backend, "--backend");
+    if (!o.connect_uri.empty()) {
+      if (backend.kind != BackendKind::kLibvirt) throw InputError("--connect", "only applies to the libvirt backend", "add --backend libvirt, or drop --connect");
+      backend.connect_uri = o.connect_uri;
+    }
+    r.capabilities["backend"] = to_string(backend.kind);
+    if (find_program(o.qemu).empty()) throw InputError("--qemu", o.qemu + " not found", "run ci/install-deps, or pass --qemu PATH");
+    const std::string cache = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
+    KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
+    art.write_json("config.json", {{"scenario", scenario.name}, {"topology", topo.name}, {"seed", o.seed},
+                                   {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
+                                   {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache},
+                                   {"backend", to_string(backend.kind)}, {"connect", backend.connect_uri},
+                                   {"kernel_args", o.kernel_args}});
+
+    KernelImage kernel = timed_phase(r.phases, "kernel", [&] { return pick_kernel(o, cache, lock, r, art); });
+    std::vector<std::string> modules = kScenarioModules;
+    if (plan.mode == "pmem") modules.insert(modules.end(), kPmemModules.begin(), kPmemModules.end());
+    r.kernel = kernel.to_json();
+    auto [early, mods] = timed_phase(r.phases, "modules-select", [&] {
+      ModuleIndex index(kernel.modules_dir);
+      return std::make_pair(index.select(kEarlyModules), index.select(modules));
+    });
+    r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
+    std::vector<std::string> load;
+    for (auto& m : mods.ordered) load.push_back(m.name);
+    InitramfsImage initrd = timed_phase(r.phases, "initramfs", [&] {
+      return build_initramfs({"/bin/busybox", CXLRIG_AGENT_PATH, early.ordered, mods.ordered}, cache);
+    });
+    r.kernel["initramfs"] = initrd.path;
+
+    AccelChoice accel = timed_phase(r.phases, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), kernel.vmlinuz, cache); });
+    r.accel = to_string(accel.accel);
+    r.capabilities["accel_reason"] = accel.why;
+
+    backend.qemu_binary = find_program(o.qemu);
+    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, kernel_cmdline(topo, o.kernel_args)}, accel.accel,
+                              backend, art.vm_logs(), console);
+    const auto [def_name, def_text] = vm->definition();
+    art.write_text(def_name, def_text);
+    timed_phase(r.phases, "qemu-start", [&] {
+      vm->start(Millis(30000));
+      return 0;
+    });
+    ScenarioOptions so;
+    so.seed = o.seed;
+    so.layouts = r.layouts_requested;
+    so.inject = inject;
+    so.region = plan;
+    so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
+                          (!o.kernel_tree.empty() ? " --kernel-tree " + o.kernel_tree + " --variant " + o.variant
+                           // as asked: a locked series, or the packaged version or ABI
+                           : o.kernel_image.empty() ? " --kernel " + (o.kernel_series.empty() ? kernel.series : o.kernel_series)
+                                                    : " --kernel-image " + o.kernel_image) +
+                          (o.inject.empty() ? "" : " --inject " + o.inject) +
+                          (backend.kind == BackendKind::kLibvirt ? " --backend libvirt --connect " + backend.connect_uri : "");
+    so.modules = load;
+    unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
+    so.boot_timeout = Millis(budget * 1000ull / 2);
+    so.step_timeout = Millis(std::max(30u, budget / 4) * 1000ull);
+    ScenarioRunner runner(*vm, scenario, topo, so, r);
+    if (o.probe_only) runner.probe();
+    else runner.run();
+    timed_phase(r.phases, "shutdown", [&] {
+      vm->shutdown(Millis(10000));
+      return 0;
+    });
+  } catch (const InputError& e) {
+    r.error_code = kExitUsage;
+    r.error = e.what();
+  } catch (const Interrupted&) {
+    r.error_code = kExitInterrupted;
+    r.error = "interrupted by signal " + std::to_string(interrupt_signal()) + "; QEMU stopped, artifacts kept";
+  } catch (const AgentStepError& e) {
+    r.error_code = kExitFail;
+    r.rows.push_back(setup_failure_row("", "", e.failure.op, e.failure.err, e.what()));
+  } catch (const std::exception& e) {
+    r.error_code = kExitInfra;
+    r.error = e.what();
+  }
+  if (vm) {
+    vm->kill();
+    r.splats = console.splats();
+    nlohmann::json ev = nlohmann::json::array();
+    for (auto& m : vm->qmp_events()) ev.push_back(m.body);
+    r.capabilities["qmp_events"] = ev;
+    vm.reset();
+  }
+  r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  try {
+    art.write_json("results.json", to_results_json(r));
+    art.write_text("junit.xml", to_junit_xml(r));
+  } catch (const std::exception& e) {
+    std::cerr << "cxlrig: " << e.what() << '\n';
+  }
+  if (o.probe_only && r.booted) std::cout << render_capabilities(r.kernel_release.empty() ? "?" : r.kernel_release, r.capabilities);
+  std::cout << render_table(r);
+  std::cout << "artifacts: " << art.dir << '\n';
+  if (!r.error.empty()) std::cerr << "cxlrig: " << r.error << '\n';
+  return r.exit_code();
+}
+
+}  // namespace cxlrig
