@@ -32,7 +32,7 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::sec
   std::future<std::string> out;
   CommandResult r;
   std::vector<std::string> args(argv.begin() + 1, argv.end());
-  bp::child c(bp::exe = exe, bp::args = args, (bp::std_out & bp::std_err) > out, bp::std_in.close(),
+  bp::child c(bp::exe = exe, bp::args = args, (bp::std_out & bp::std_err) > out, bp::std_in < bp::null,
               bp::start_dir = cwd.empty() ? std::string(".") : cwd, ioc);
   ioc.run_for(timeout);
   if (!ioc.stopped()) {

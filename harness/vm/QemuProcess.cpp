@@ -30,7 +30,7 @@ struct DieWithParent : bp::extend::handler {
 QemuProcess::QemuProcess(boost::asio::io_context& ioc, const std::vector<std::string>& argv, const std::string& log_path) {
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   std::error_code ec;
-  child_ = bp::child(bp::exe = argv.at(0), bp::args = args, (bp::std_out & bp::std_err) > log_path, bp::std_in.close(),
+  child_ = bp::child(bp::exe = argv.at(0), bp::args = args, (bp::std_out & bp::std_err) > log_path, bp::std_in < bp::null,
                      ioc, bp::on_exit = [this](int code, const std::error_code&) { exit_ = code; }, DieWithParent{}, ec);
   if (ec) throw InfraError("cannot start " + argv.at(0) + ": " + ec.message());
   pid_ = child_.id();
