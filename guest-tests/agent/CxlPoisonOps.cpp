@@ -25,22 +25,18 @@ std::vector<std::string> list_poison(const std::string& memdev) {
 
 }  // namespace
 
-json op_cxl_poison(const json& args) {
-  const std::string memdev = args.at("memdev").get<std::string>();
-  const uint64_t dpa = args.at("dpa").get<uint64_t>();
-  const std::string dbg = "/sys/kernel/debug/cxl/" + memdev + "/";
+proto::CxlPoison::Reply op_cxl_poison(const proto::CxlPoison::Request& req) {
+  const std::string dbg = "/sys/kernel/debug/cxl/" + req.memdev + "/";
   enable_poison_event();
-  const int inject_err = args.value("inject", false) ? write_attr_errno(dbg + "inject_poison", hex(dpa)) : 0;
+  proto::CxlPoison::Reply out;
+  out.err = req.inject ? write_attr_errno(dbg + "inject_poison", hex(req.dpa)) : 0;
   // The window's kprobe events stay in the first read: memory_failure() must not appear.
-  std::vector<std::string> listed = list_poison(memdev);
-  const int clear_err = write_attr_errno(dbg + "clear_poison", hex(dpa));
+  std::vector<std::string> listed = list_poison(req.memdev);
+  out.clear_err = write_attr_errno(dbg + "clear_poison", hex(req.dpa));
   trace_clear();
-  std::vector<std::string> after = list_poison(memdev);
-  json out = op_collect(args.value("collect", json::object()));
-  out["trace"] = listed;
-  out["after_clear"] = after;
-  out["errno"] = inject_err;
-  out["clear_errno"] = clear_err;
+  out.after_clear = list_poison(req.memdev);
+  out.observed = op_collect(req.collect);
+  out.observed.trace = listed;
   return out;
 }
 

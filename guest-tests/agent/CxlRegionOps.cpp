@@ -43,24 +43,26 @@ std::string below_root(const std::string& sysfs_device) {
   return at == std::string::npos ? p : p.substr(at + 1);
 }
 
-json decoder_snapshot(const std::string& name) {
+proto::CxlCreateRegion::Decoder decoder_snapshot(const std::string& name) {
   const std::string d = kCxlDevices + name;
-  json j = {{"name", name}, {"path", below_root(d)},
-            {"interleave_ways", read_u64_or(d + "/interleave_ways", 0)},
-            {"interleave_granularity", read_u64_or(d + "/interleave_granularity", 0)},
-            {"start", read_u64_or(d + "/start", 0)},
-            {"size", read_u64_or(d + "/size", 0)}};
-  if (exists(d + "/target_list")) j["target_list"] = read_attr(d + "/target_list");
-  if (exists(d + "/mode")) j["mode"] = read_attr(d + "/mode");
-  if (exists(d + "/dpa_size")) j["dpa_size"] = read_u64(d + "/dpa_size");
-  if (exists(d + "/dpa_resource")) j["dpa_resource"] = read_u64(d + "/dpa_resource");
+  proto::CxlCreateRegion::Decoder j;
+  j.name = name;
+  j.path = below_root(d);
+  j.interleave_ways = read_u64_or(d + "/interleave_ways", 0);
+  j.interleave_granularity = read_u64_or(d + "/interleave_granularity", 0);
+  j.start = read_u64_or(d + "/start", 0);
+  j.size = read_u64_or(d + "/size", 0);
+  if (exists(d + "/target_list")) j.target_list = read_attr(d + "/target_list");
+  if (exists(d + "/mode")) j.mode = read_attr(d + "/mode");
+  if (exists(d + "/dpa_size")) j.dpa_size = read_u64(d + "/dpa_size");
+  if (exists(d + "/dpa_resource")) j.dpa_resource = read_u64(d + "/dpa_resource");
   return j;
 }
 
 // Every decoder the region claimed (switch and endpoint decoders name it in `region`),
 // plus the root decoder it was carved from.
-json region_decoders(const std::string& region, const std::string& root) {
-  json out = json::array({decoder_snapshot(root)});
+std::vector<proto::CxlCreateRegion::Decoder> region_decoders(const std::string& region, const std::string& root) {
+  std::vector<proto::CxlCreateRegion::Decoder> out = {decoder_snapshot(root)};
   for (auto& d : list_dir(kCxlDevices))
     if (d.rfind("decoder", 0) == 0 && exists(kCxlDevices + d + "/region") && read_attr(kCxlDevices + d + "/region") == region)
       out.push_back(decoder_snapshot(d));
@@ -69,12 +71,12 @@ json region_decoders(const std::string& region, const std::string& root) {
 
 }  // namespace
 
-json op_cxl_create_region(const json& args) {
-  const int timeout_ms = args.value("timeout_ms", 20000);
-  std::vector<uint64_t> serials = args.at("serials").get<std::vector<uint64_t>>();  // by position
-  const uint64_t granularity = args.value("granularity", 256ull);
-  const std::string mode = args.value("mode", "ram");
-  const unsigned window = args.value("window", 0u);
+proto::CxlCreateRegion::Reply op_cxl_create_region(const proto::CxlCreateRegion::Request& req) {
+  const int timeout_ms = req.timeout_ms;
+  const std::vector<uint64_t>& serials = req.serials;  // by position
+  const uint64_t granularity = req.granularity;
+  const std::string& mode = req.mode;
+  const unsigned window = req.window;
 
   // cxl_pci/cxl_mem probe asynchronously: wait for every memdev and its endpoint.
   std::vector<std::string> memdevs, endpoints;
@@ -96,11 +98,14 @@ json op_cxl_create_region(const json& args) {
   const std::string rp = kCxlDevices + region;
   // A pmem region is named by a UUID (its namespace labels refer to it) before it gets a size.
   // uuid_store() insists on exactly UUID_STRING_LEN + 1 bytes: the newline is required.
-  if (mode == "pmem") write_attr(rp + "/uuid", args.at("uuid").get<std::string>() + "\n");
+  if (mode == "pmem") {
+    if (!req.uuid) throw StepError("a pmem region needs a uuid", EINVAL);
+    write_attr(rp + "/uuid", *req.uuid + "\n");
+  }
   write_attr(rp + "/interleave_granularity", std::to_string(granularity));
   write_attr(rp + "/interleave_ways", std::to_string(serials.size()));
 
-  const uint64_t per_dev = args.at("dpa_size").get<uint64_t>();
+  const uint64_t per_dev = req.dpa_size;
   std::vector<std::string> decoders;
   for (size_t i = 0; i < memdevs.size(); ++i) {
     std::string dec = free_endpoint_decoder(endpoints[i]);
@@ -115,33 +120,27 @@ json op_cxl_create_region(const json& args) {
   write_attr(rp + "/commit", "1");
   if (!exists(rp + "/driver")) write_attr("/sys/bus/cxl/drivers/cxl_region/bind", region);
 
-  json out = {{"region", region},
-              {"root_decoder", root},
-              {"mode", mode},
-              {"start", read_u64(rp + "/resource")},
-              {"size", read_u64(rp + "/size")},
-              {"interleave_ways", read_u64(rp + "/interleave_ways")},
-              {"interleave_granularity", read_u64(rp + "/interleave_granularity")}};
+  proto::CxlCreateRegion::Reply out;
+  out.region = region;
+  out.root_decoder = root;
+  out.mode = mode;
+  out.start = read_u64(rp + "/resource");
+  out.size = read_u64(rp + "/size");
+  out.interleave_ways = read_u64(rp + "/interleave_ways");
+  out.interleave_granularity = read_u64(rp + "/interleave_granularity");
 
   // Targets as the kernel holds them (regionN/targetI), traced back to the memdev serial.
-  json targets = json::array();
   for (size_t i = 0; i < serials.size(); ++i) {
     const std::string dec = read_attr(rp + "/target" + std::to_string(i));
     const std::string ep_dir = real_path(kCxlDevices + dec + "/..");
     const std::string ep = ep_dir.substr(ep_dir.rfind('/') + 1);
     const std::string memdev = link_target_name(kCxlDevices + ep + "/uport");
-    targets.push_back({{"memdev", memdev},
-                       {"serial", read_u64_or(kCxlDevices + memdev + "/serial", 0)},
-                       {"position", i},
-                       {"endpoint", ep},
-                       {"decoder", dec},
-                       {"dpa_resource", read_u64(kCxlDevices + dec + "/dpa_resource")},
-                       {"dpa_size", read_u64(kCxlDevices + dec + "/dpa_size")},
-                       {"poison_list", exists(kCxlDevices + memdev + "/trigger_poison_list")},
-                       {"inject_poison", exists("/sys/kernel/debug/cxl/" + memdev + "/inject_poison")}});
+    out.targets.push_back({memdev, read_u64_or(kCxlDevices + memdev + "/serial", 0), static_cast<unsigned>(i), ep, dec,
+                           read_u64(kCxlDevices + dec + "/dpa_resource"), read_u64(kCxlDevices + dec + "/dpa_size"),
+                           exists(kCxlDevices + memdev + "/trigger_poison_list"),
+                           exists("/sys/kernel/debug/cxl/" + memdev + "/inject_poison")});
   }
-  out["targets"] = targets;
-  out["decoders"] = region_decoders(region, root);
+  out.decoders = region_decoders(region, root);
   if (mode == "pmem") return out;
 
   // dax_cxl turns a ram region into a dax_region with one device spanning it.
@@ -156,8 +155,8 @@ json op_cxl_create_region(const json& args) {
         return !seed.empty();
       }, timeout_ms))
     throw StepError("region committed but no dax device appeared (is dax_cxl loaded?)", ENODEV, rp);
-  out["dax_region"] = real_path(rp + "/" + dax_region);
-  out["device"] = seed;
+  out.dax_region = real_path(rp + "/" + dax_region);
+  out.device = seed;
   return out;
 }
 

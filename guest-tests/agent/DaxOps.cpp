@@ -48,119 +48,106 @@ void release(const std::string& dev) {
 
 }  // namespace
 
-json op_dax_teardown(const json& args) {
-  for (auto& d : args.at("devices")) release(d.get<std::string>());
-  return json::object();
+proto::Empty op_dax_teardown(const proto::DaxTeardown::Request& req) {
+  for (auto& d : req.devices) release(d);
+  return {};
 }
 
 // How many ranges will mapping_store() take on one device? Writes `granule`-sized ranges
 // back to back from `start` until the kernel refuses one or `end` is reached, then binds
 // the device (the pgmap gets one range per mapping) and gives everything back.
-json op_dax_range_limit(const json& args) {
-  const std::string dev = args.at("device").get<std::string>();
-  const std::string p = kDax + dev;
-  const uint64_t granule = args.at("granule").get<uint64_t>();
-  uint64_t at = args.at("start").get<uint64_t>();
-  const uint64_t end = args.at("end").get<uint64_t>();
-  const size_t max = args.value("max", size_t{1} << 20);
-  release(dev);
-  if (args.contains("align")) write_attr(p + "/align", std::to_string(args["align"].get<uint64_t>()));
-  size_t n = 0;
-  int err = 0;
-  std::string stop = "end of region";
-  for (; at + granule - 1 <= end && n < max; at += granule) {
+proto::DaxRangeLimit::Reply op_dax_range_limit(const proto::DaxRangeLimit::Request& req) {
+  const std::string p = kDax + req.device;
+  uint64_t at = req.start;
+  release(req.device);
+  if (req.align) write_attr(p + "/align", std::to_string(*req.align));
+  proto::DaxRangeLimit::Reply out;
+  out.stopped_by = "end of region";
+  for (; at + req.granule - 1 <= req.end && out.accepted < req.max; at += req.granule) {
     try {
-      write_attr(p + "/mapping", hex(at) + "-" + hex(at + granule - 1));
-      ++n;
+      write_attr(p + "/mapping", hex(at) + "-" + hex(at + req.granule - 1));
+      ++out.accepted;
     } catch (const StepError& e) {
-      err = e.err;
-      stop = "mapping write refused";
+      out.err = e.err;
+      out.stopped_by = "mapping write refused";
       break;
     }
   }
-  if (n == max) stop = "asked maximum";
-  size_t listed = 0;
-  while (exists(p + "/mapping" + std::to_string(listed))) ++listed;
-  int bind_err = 0;
-  std::string drv = args.value("driver", "device_dax");
+  if (out.accepted == req.max) out.stopped_by = "asked maximum";
+  while (exists(p + "/mapping" + std::to_string(out.listed))) ++out.listed;
   try {
-    write_attr("/sys/bus/dax/drivers/" + drv + "/new_id", dev);
-    if (driver_of(dev) != drv) bind_err = ENODEV;
+    write_attr("/sys/bus/dax/drivers/" + req.driver + "/new_id", req.device);
+    if (driver_of(req.device) != req.driver) out.bind_err = ENODEV;
   } catch (const StepError& e) {
-    bind_err = e.err;
+    out.bind_err = e.err;
   }
-  release(dev);
-  return {{"accepted", n}, {"listed", listed}, {"errno", err}, {"stopped_by", stop}, {"bind_errno", bind_err}};
+  release(req.device);
+  return out;
 }
 
-json op_dax_create(const json& args) {
-  const std::string region = args.at("dax_region").get<std::string>();
-  auto before = list_dir(region);
-  write_attr(region + "/dax_region/create", "1");
-  for (auto& d : list_dir(region))
+proto::DaxCreate::Reply op_dax_create(const proto::DaxCreate::Request& req) {
+  auto before = list_dir(req.dax_region);
+  write_attr(req.dax_region + "/dax_region/create", "1");
+  for (auto& d : list_dir(req.dax_region))
     if (d.rfind("dax", 0) == 0 && d.find('.') != std::string::npos &&
         std::find(before.begin(), before.end(), d) == before.end())
-      return {{"device", d}};
-  throw StepError("dax_region/create made no new device", ENODEV, region + "/dax_region/create", "1");
+      return {d};
+  throw StepError("dax_region/create made no new device", ENODEV, req.dax_region + "/dax_region/create", "1");
 }
 
-json op_dax_layout(const json& args) {
-  const std::string dev = args.at("device").get<std::string>();
+std::vector<proto::MappingReadback> read_mappings(const std::string& dev) {
   const std::string p = kDax + dev;
-  release(dev);
-  // No ranges: read back a static device as the kernel laid it out.
-  if (args.contains("align") && !args.at("ranges").empty())
-    write_attr(p + "/align", std::to_string(args["align"].get<uint64_t>()));
-  // Ranges are appended in write order: that order defines page_offset.
-  for (auto& r : args.at("ranges")) {
-    std::string v = hex(r.at("start").get<uint64_t>()) + "-" + hex(r.at("end").get<uint64_t>());
-    write_attr(p + "/mapping", v);
-  }
-  json ranges = json::array();
+  std::vector<proto::MappingReadback> out;
   for (int i = 0; exists(p + "/mapping" + std::to_string(i)); ++i) {
     std::string m = p + "/mapping" + std::to_string(i);
-    ranges.push_back({{"start", read_u64(m + "/start")}, {"end", read_u64(m + "/end")},
-                      {"page_offset", read_u64(m + "/page_offset")}});
+    out.push_back({read_u64(m + "/start"), read_u64(m + "/end"), read_u64(m + "/page_offset")});
   }
-  return {{"device", dev}, {"size", read_u64(p + "/size")}, {"align", read_u64(p + "/align")}, {"ranges", ranges}};
+  return out;
 }
 
-json op_dax_bind(const json& args) {
-  const std::string dev = args.at("device").get<std::string>();
-  const std::string drv = args.at("driver").get<std::string>();
+proto::DaxLayout::Reply op_dax_layout(const proto::DaxLayout::Request& req) {
+  const std::string p = kDax + req.device;
+  release(req.device);
+  // No ranges: read back a static device as the kernel laid it out.
+  if (req.align && !req.ranges.empty()) write_attr(p + "/align", std::to_string(*req.align));
+  // Ranges are appended in write order: that order defines page_offset.
+  for (auto& r : req.ranges) write_attr(p + "/mapping", hex(r.start) + "-" + hex(r.end));
+  return {req.device, read_u64(p + "/size"), read_u64(p + "/align"), read_mappings(req.device)};
+}
+
+proto::DaxBind::Reply op_dax_bind(const proto::DaxBind::Request& req) {
+  const std::string& dev = req.device;
+  const std::string& drv = req.driver;
   const std::string drvdir = "/sys/bus/dax/drivers/" + drv;
   if (!exists(drvdir)) throw StepError("kernel has no dax driver " + drv, ENOENT, drvdir);
-  if (driver_of(dev) == drv) return {{"device", dev}, {"driver", drv}};
+  if (driver_of(dev) == drv) return req;
   unbind(dev);
   // new_id on the dax bus takes a device name and probes it.
   write_attr(drvdir + "/new_id", dev);
   if (driver_of(dev) != drv) write_attr(drvdir + "/bind", dev);
   std::string now = driver_of(dev);
   if (now != drv) throw StepError("device did not bind (bound to \"" + now + "\")", EINVAL, drvdir + "/new_id", dev);
-  return {{"device", dev}, {"driver", drv}};
+  return req;
 }
 
-json op_dax_mmap(const json& args) {
-  const std::string dev = args.at("device").get<std::string>();
-  const size_t size = args.at("size").get<uint64_t>();
-  const std::string path = "/dev/" + dev;
+proto::DaxMmap::Reply op_dax_mmap(const proto::DaxMmap::Request& req) {
+  const std::string path = "/dev/" + req.device;
   if (!wait_for([&] { return exists(path); }, 5000)) throw StepError("no character device", ENOENT, path);
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) throw StepError("open failed", errno, path);
-  void* base = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  void* base = ::mmap(nullptr, req.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   int e = errno;
   ::close(fd);
-  if (base == MAP_FAILED) throw StepError("mmap failed", e, path, std::to_string(size));
+  if (base == MAP_FAILED) throw StepError("mmap failed", e, path, std::to_string(req.size));
   // The early-kill policy is set per injection (observe_begin), not here.
   // Fault in the pages that will be poisoned so memory_failure finds this mapper.
-  for (auto& off : args.value("touch", json::array())) {
-    uint64_t o = off.get<uint64_t>();
-    if (o >= size) throw StepError("touch offset beyond the mapping", EINVAL, path, hex(o));
+  for (uint64_t o : req.touch) {
+    if (o >= req.size) throw StepError("touch offset beyond the mapping", EINVAL, path, hex(o));
     *static_cast<volatile char*>(static_cast<char*>(base) + o) = 0x5a;
   }
-  unmap(dev);
-  g_maps[dev] = {base, size};
-  return {{"device", dev}, {"base", reinterpret_cast<uint64_t>(base)}, {"size", size}};
+  unmap(req.device);
+  g_maps[req.device] = {base, req.size};
+  return {req.device, reinterpret_cast<uint64_t>(base), req.size};
 }
 
 // Used by PoisonOps for madvise(MADV_HWPOISON).

@@ -6,25 +6,26 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "Ops.h"
 #include "Sysfs.h"
 
 namespace agent {
 
-json op_load_modules(const json& args) {
-  json loaded = json::array();
-  for (auto& m : args.at("modules")) {
-    std::string path = "/lib/modules/" + m.get<std::string>() + ".ko";
+proto::LoadModules::Reply op_load_modules(const proto::LoadModules::Request& req) {
+  proto::LoadModules::Reply out;
+  for (auto& m : req.modules) {
+    std::string path = "/lib/modules/" + m + ".ko";
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw StepError("module file missing from initramfs", errno, path);
     long rc = ::syscall(SYS_finit_module, fd, "", 0);
     int e = errno;
     ::close(fd);
     if (rc != 0 && e != EEXIST) throw StepError("finit_module failed", e, path);
-    loaded.push_back(m);
+    out.loaded.push_back(m);
   }
-  return {{"loaded", loaded}};
+  return out;
 }
 
 namespace {
@@ -39,33 +40,47 @@ std::string kernel_log() {
   return buf;
 }
 
+// A syscall the kernel was built without answers ENOSYS (kernel/sys_ni.c); a zero-length
+// call does nothing where it exists.
+bool syscall_present(const std::string& name) {
+  long rc = -1;
+  errno = 0;
+  if (name == "madvise") rc = ::syscall(SYS_madvise, nullptr, 0, 0 /* MADV_NORMAL */);
+  else return false;
+  return rc == 0 || errno != ENOSYS;
+}
+
+bool probe(const proto::Capability& c, const std::string& log) {
+  switch (c.probe) {
+    case proto::Probe::kPathExists: return exists(c.arg);
+    case proto::Probe::kNonEmptyFile:
+      try {
+        return exists(c.arg) && !read_attr(c.arg).empty();
+      } catch (const StepError&) {
+        return false;
+      }
+    case proto::Probe::kKernelLog: return log.find(c.arg) != std::string::npos;
+    case proto::Probe::kSyscall: return syscall_present(c.arg);
+    case proto::Probe::kHost: break;
+  }
+  return false;
+}
+
 }  // namespace
 
-json op_info(const json&) {
+proto::Info::Reply op_info(const proto::Empty&) {
   utsname u{};
   ::uname(&u);
-  json caps = json::object();
-  for (auto& d : list_dir("/sys/bus/dax/drivers")) caps["driver:" + d] = true;
-  caps["tracefs"] = exists("/sys/kernel/tracing/kprobe_events");
-  caps["poison:corrupt_pfn"] = exists("/sys/kernel/debug/hwpoison/corrupt-pfn");
-  caps["poison:unpoison_pfn"] = exists("/sys/kernel/debug/hwpoison/unpoison-pfn");
-  caps["poison:hard_offline"] = exists("/sys/devices/system/memory/hard_offline_page");
-  caps["poison:madvise"] = caps["poison:hard_offline"];  // both need CONFIG_MEMORY_FAILURE
-  caps["cxl"] = exists("/sys/bus/cxl/devices");
-  // Host-raised MCEs need the guest's machine-check handler (CONFIG_X86_MCE); the AR one
-  // also needs an isolated vCPU for its consumer (the rig boots with isolcpus).
-  caps["poison:mce_ao"] = exists("/sys/devices/system/machinecheck/machinecheck0");
-  std::string iso = exists("/sys/devices/system/cpu/isolated") ? read_attr("/sys/devices/system/cpu/isolated") : "";
-  caps["poison:mce_ar"] = caps["poison:mce_ao"].get<bool>() && !iso.empty();
-  if (!iso.empty()) caps["isolated_cpu"] = std::stoi(iso);
-  caps["vcpus"] = ::sysconf(_SC_NPROCESSORS_ONLN);
-  caps["poison:cxl_debugfs"] = exists("/sys/kernel/debug/cxl");
-  caps["poison:cxl_qmp"] = exists("/sys/kernel/tracing/events/cxl/cxl_poison");
-  // Debug kernels: KASAN announces itself at boot, KCSAN and lockdep leave files behind.
-  caps["kasan"] = kernel_log().find("KernelAddressSanitizer initialized") != std::string::npos;
-  caps["kcsan"] = exists("/sys/kernel/debug/kcsan");
-  caps["lockdep"] = exists("/proc/lockdep");
-  return {{"kernel", u.release}, {"machine", u.machine}, {"caps", caps}};
+  proto::Info::Reply out;
+  out.kernel = u.release;
+  out.machine = u.machine;
+  const std::string log = kernel_log();
+  for (auto& c : proto::kCapabilities)
+    if (c.probe != proto::Probe::kHost) out.caps[c.key] = probe(c, log);
+  out.vcpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+  const std::string iso = "/sys/devices/system/cpu/isolated";
+  if (exists(iso) && !read_attr(iso).empty()) out.isolated_cpu = std::stoi(read_attr(iso));
+  return out;
 }
 
 }  // namespace agent

@@ -11,9 +11,9 @@ namespace {
 const std::string kNd = "/sys/bus/nd/devices/";
 }  // namespace
 
-json op_nd_devdax_create(const json& args) {
-  const int timeout_ms = args.value("timeout_ms", 20000);
-  const std::string cxl_region = args.at("region").get<std::string>();
+proto::NdDevdaxCreate::Reply op_nd_devdax_create(const proto::NdDevdaxCreate::Request& req) {
+  const int timeout_ms = req.timeout_ms;
+  const std::string& cxl_region = req.region;
   // cxl_pmem registers an nvdimm region on the CXL nvdimm bus: the one at the same address.
   const std::string rp = kCxlDevices + cxl_region;
   const uint64_t base = read_u64(rp + "/resource");
@@ -34,7 +34,7 @@ json op_nd_devdax_create(const json& args) {
   if (!wait_for([&] { return !(ns = read_attr(nr + "/namespace_seed")).empty(); }, timeout_ms))
     throw StepError("nvdimm region has no namespace seed", ENODEV, nr + "/namespace_seed");
   const std::string np = kNd + ns;
-  write_attr(np + "/uuid", args.at("namespace_uuid").get<std::string>());
+  write_attr(np + "/uuid", req.namespace_uuid);
   const uint64_t available = read_u64(nr + "/available_size");
   const uint64_t region_align = read_u64_or(nr + "/align", 16ull << 20);
   const uint64_t size = available / region_align * region_align;
@@ -47,9 +47,9 @@ json op_nd_devdax_create(const json& args) {
   if (!wait_for([&] { return !(nd_dax = read_attr(nr + "/dax_seed")).empty(); }, timeout_ms))
     throw StepError("nvdimm region has no dax seed", ENODEV, nr + "/dax_seed");
   const std::string dp = kNd + nd_dax;
-  write_attr(dp + "/uuid", args.at("dax_uuid").get<std::string>());
-  write_attr(dp + "/mode", args.value("memmap", "pmem"));
-  write_attr(dp + "/align", std::to_string(args.value("align", 4096ull)));
+  write_attr(dp + "/uuid", req.dax_uuid);
+  write_attr(dp + "/mode", req.memmap);
+  write_attr(dp + "/align", std::to_string(req.align));
   write_attr(dp + "/namespace", ns);
   write_attr("/sys/bus/nd/drivers/dax_pmem/bind", nd_dax);
 
@@ -62,16 +62,18 @@ json op_nd_devdax_create(const json& args) {
       }, timeout_ms))
     throw StepError("nd dax device bound but no dax device appeared (dax_pmem loaded?)", ENODEV, dp);
   const std::string m0 = "/sys/bus/dax/devices/" + dev + "/mapping0";
-  return {{"nd_region", nd_region},
-          {"namespace", ns},
-          {"namespace_start", read_u64(np + "/resource")},
-          {"namespace_size", read_u64(np + "/size")},
-          {"nd_dax", nd_dax},
-          {"data_start", read_u64(dp + "/resource")},
-          {"device", dev},
-          {"align", read_u64("/sys/bus/dax/devices/" + dev + "/align")},
-          {"start", read_u64(m0 + "/start")},
-          {"end", read_u64(m0 + "/end")}};
+  proto::NdDevdaxCreate::Reply out;
+  out.nd_region = nd_region;
+  out.ns = ns;
+  out.namespace_start = read_u64(np + "/resource");
+  out.namespace_size = read_u64(np + "/size");
+  out.nd_dax = nd_dax;
+  out.data_start = read_u64(dp + "/resource");
+  out.device = dev;
+  out.align = read_u64("/sys/bus/dax/devices/" + dev + "/align");
+  out.start = read_u64(m0 + "/start");
+  out.end = read_u64(m0 + "/end");
+  return out;
 }
 
 }  // namespace agent

@@ -1,32 +1,37 @@
-// The agent's operations: each takes the request's args and returns its result, or throws
-// StepError. The host decides what to do; the agent does one kernel step at a time.
+// The agent's operations, one per protocol op (AgentProtocol.h): each takes the op's
+// Request and returns its Reply, or throws StepError. The host decides what to do; the
+// agent does one kernel step at a time.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "AgentProtocol.h"
 
 namespace agent {
 
+namespace proto = cxlrig::proto;
 using nlohmann::json;
 
-json op_info(const json& args);
-json op_load_modules(const json& args);
-json op_cxl_create_region(const json& args);
-json op_dax_create(const json& args);
-json op_dax_layout(const json& args);
-json op_dax_bind(const json& args);
-json op_dax_mmap(const json& args);
-json op_kprobes_arm(const json& args);
-json op_inject(const json& args);
-json op_observe_begin(const json& args);
-json op_collect(const json& args);
-json op_cxl_poison(const json& args);
-json op_cxl_dcd_probe(const json& args);
-json op_nd_devdax_create(const json& args);
+proto::Info::Reply op_info(const proto::Empty&);
+proto::LoadModules::Reply op_load_modules(const proto::LoadModules::Request&);
+proto::KprobesArm::Reply op_kprobes_arm(const proto::KprobesArm::Request&);
+proto::CxlCreateRegion::Reply op_cxl_create_region(const proto::CxlCreateRegion::Request&);
+proto::DaxCreate::Reply op_dax_create(const proto::DaxCreate::Request&);
+proto::DaxLayout::Reply op_dax_layout(const proto::DaxLayout::Request&);
+proto::DaxBind::Reply op_dax_bind(const proto::DaxBind::Request&);
+proto::DaxMmap::Reply op_dax_mmap(const proto::DaxMmap::Request&);
+proto::Empty op_dax_teardown(const proto::DaxTeardown::Request&);
+proto::DaxRangeLimit::Reply op_dax_range_limit(const proto::DaxRangeLimit::Request&);
+proto::ObserveBegin::Reply op_observe_begin(const proto::ObserveBegin::Request&);
+proto::Observed op_collect(const proto::CollectArgs&);
+proto::Inject::Reply op_inject(const proto::Inject::Request&);
+proto::CxlPoison::Reply op_cxl_poison(const proto::CxlPoison::Request&);
+proto::CxlDcdProbe::Reply op_cxl_dcd_probe(const proto::CxlDcdProbe::Request&);
+proto::NdDevdaxCreate::Reply op_nd_devdax_create(const proto::NdDevdaxCreate::Request&);
 
 // CXL lookups shared by the ops: memdevs are found by serial, never by probe-order name.
 inline const std::string kCxlDevices = "/sys/bus/cxl/devices/";
 std::string memdev_by_serial(uint64_t serial);  // "" until it appears
-json op_dax_teardown(const json& args);
-json op_dax_range_limit(const json& args);
 
 // Trace/kmsg capture around one injection (TraceOps.cpp).
 void trace_clear();

@@ -108,65 +108,66 @@ bool trace_has(const std::vector<std::string>& lines, const std::string& event) 
   return false;
 }
 
-json collected(const std::vector<std::string>& trace) {
-  json sigs = json::array();
+proto::Observed collected(std::vector<std::string> trace) {
+  proto::Observed out;
   for (int i = 0; i < std::min(g_ncaught.load(), kMaxCaught); ++i)
-    sigs.push_back({{"signo", g_caught[i].signo}, {"code", g_caught[i].code}, {"addr", g_caught[i].addr},
-                    {"addr_lsb", g_caught[i].lsb}, {"consumer", g_caught[i].tid == g_spin.tid && g_spin.tid != 0}});
-  return {{"trace", trace}, {"kmsg", kmsg_drain()}, {"signals", sigs}};
+    out.signals.push_back({g_caught[i].signo, g_caught[i].code, g_caught[i].addr, g_caught[i].lsb,
+                           g_caught[i].tid == g_spin.tid && g_spin.tid != 0});
+  out.trace = std::move(trace);
+  out.kmsg = kmsg_drain();
+  return out;
 }
 
 }  // namespace
 
-json op_observe_begin(const json& args) {
+proto::ObserveBegin::Reply op_observe_begin(const proto::ObserveBegin::Request& req) {
   install_handler();
-  set_kill_policy(args.value("early_kill", true));
+  set_kill_policy(req.early_kill);
   trace_clear();
   kmsg_drain();
   g_ncaught = 0;
-  if (args.contains("spin_cpu")) {
-    start_spinning(args["spin_cpu"].get<int>());
-    return {{"spinning", g_spin.cpu.load()}, {"tid", g_spin.tid}};
+  proto::ObserveBegin::Reply out;
+  if (req.spin_cpu) {
+    start_spinning(*req.spin_cpu);
+    out.spinning = g_spin.cpu.load();
+    out.tid = g_spin.tid;
   }
-  return json::object();
+  return out;
 }
 
 // Waits for the trace event the host names (memory_failure()'s kretprobe, for a path that
 // runs it later in a kworker), then for the expected signals, then hands back what the
 // kernel reported.
-json op_collect(const json& args) {
-  const std::string wait_event = args.value("wait_event", "");
-  const int timeout_ms = args.value("timeout_ms", 5000);
-  const int signals = args.value("signals", 0);
-  const int settle_ms = args.value("settle_ms", 30);
-  bool returned = wait_event.empty() || wait_for([&] { return trace_has(trace_read(), wait_event); }, timeout_ms);
-  wait_for([&] { return g_ncaught.load() >= signals; }, signals ? timeout_ms : 0);
-  sleep_ms(settle_ms);  // a late or an extra signal must still be seen
+proto::Observed op_collect(const proto::CollectArgs& c) {
+  const bool returned =
+      !c.wait_event || wait_for([&] { return trace_has(trace_read(), *c.wait_event); }, c.timeout_ms);
+  wait_for([&] { return g_ncaught.load() >= c.signals; }, c.signals ? c.timeout_ms : 0);
+  sleep_ms(c.settle_ms);  // a late or an extra signal must still be seen
   g_spin.spin = false;
-  json out = collected(trace_read());
-  out["event_seen"] = returned;
+  proto::Observed out = collected(trace_read());
+  out.event_seen = returned;
   return out;
 }
 
-json op_inject(const json& args) {
-  op_observe_begin(args);
-  const std::string path = args.at("path").get<std::string>();
-  const uint64_t phys = args.at("phys").get<uint64_t>();
+proto::Inject::Reply op_inject(const proto::Inject::Request& req) {
+  op_observe_begin({req.early_kill, std::nullopt});
   int err = 0;
-  if (path == "madvise") {
-    void* at = mapping_address(args.at("device").get<std::string>(), args.at("offset").get<uint64_t>());
-    if (::madvise(at, 4096, MADV_HWPOISON) != 0) err = errno;
-  } else if (path == "corrupt_pfn") {
-    err = write_attr_errno("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(phys / 4096));
-  } else if (path == "hard_offline") {
-    err = write_attr_errno("/sys/devices/system/memory/hard_offline_page", hex(phys));
-  } else {
-    throw StepError("unknown guest poison path \"" + path + "\"", EINVAL);
+  switch (req.path) {
+    case proto::PoisonPath::kMadvise:
+      if (!req.offset) throw StepError("madvise needs the device offset", EINVAL);
+      if (::madvise(mapping_address(req.device, *req.offset), 4096, MADV_HWPOISON) != 0) err = errno;
+      break;
+    case proto::PoisonPath::kCorruptPfn:
+      err = write_attr_errno("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(req.phys / 4096));
+      break;
+    case proto::PoisonPath::kHardOffline:
+      err = write_attr_errno("/sys/devices/system/memory/hard_offline_page", hex(req.phys));
+      break;
+    default:
+      throw StepError(std::string("not a guest poison path: ") + proto::name_of(req.path), EINVAL);
   }
   // The guest paths call memory_failure() synchronously: it has returned by now.
-  json out = op_collect(args.value("collect", json::object()));
-  out["errno"] = err;
-  return out;
+  return {err, op_collect(req.collect)};
 }
 
 }  // namespace agent

@@ -14,28 +14,26 @@ const std::string kTrace = "/sys/kernel/tracing/";
 int g_kmsg = -1;
 }  // namespace
 
-json op_kprobes_arm(const json& args) {
-  json armed = json::array(), failed = json::array();
-  for (auto& p : args.at("probes")) {
-    const std::string ev = p.at("event").get<std::string>();
-    const std::string def = p.at("definition").get<std::string>();
+proto::KprobesArm::Reply op_kprobes_arm(const proto::KprobesArm::Request& req) {
+  proto::KprobesArm::Reply out;
+  for (auto& p : req.probes) {
     int fd = ::open((kTrace + "kprobe_events").c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0) {
-      failed.push_back({{"event", ev}, {"errno", errno}, {"msg", "cannot open kprobe_events"}});
+      out.failed.push_back({p.event, errno, "cannot open kprobe_events"});
       continue;
     }
-    ssize_t n = ::write(fd, def.data(), def.size());
+    ssize_t n = ::write(fd, p.definition.data(), p.definition.size());
     int e = errno;
     ::close(fd);
     if (n < 0) {
-      failed.push_back({{"event", ev}, {"errno", e}, {"msg", "kprobe definition refused (symbol missing?)"}});
+      out.failed.push_back({p.event, e, "kprobe definition refused (symbol missing?)"});
       continue;
     }
-    write_attr(kTrace + "events/kprobes/" + ev + "/enable", "1");
-    armed.push_back(ev);
+    write_attr(kTrace + "events/kprobes/" + p.event + "/enable", "1");
+    out.armed.push_back(p.event);
   }
   write_attr(kTrace + "tracing_on", "1");
-  return {{"armed", armed}, {"failed", failed}};
+  return out;
 }
 
 void trace_clear() {

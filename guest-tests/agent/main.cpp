@@ -1,5 +1,5 @@
-// cxlrig guest agent: started by /init, speaks JSON lines with the host over the
-// virtio-serial port named org.cxlrig.agent. One request at a time, in order.
+// cxlrig guest agent: started by /init, speaks the protocol of AgentProtocol.h with the host
+// over the virtio-serial port named proto::kPortName. One request at a time, in order.
 #include <fcntl.h>
 #include <sys/reboot.h>
 #include <unistd.h>
@@ -13,15 +13,33 @@
 #include "Sysfs.h"
 
 using agent::json;
+namespace proto = cxlrig::proto;
 
 namespace {
 
-constexpr const char* kPortName = "org.cxlrig.agent";
+using Handler = std::function<json(const json&)>;
+
+// Reads the op's Request (a malformed one is a protocol error, not a kernel refusal),
+// runs the op, and writes its Reply.
+template <class Op, class F>
+std::pair<std::string, Handler> serve(F handler) {
+  return {Op::name, [handler](const json& args) -> json {
+            typename Op::Request req;
+            try {
+              req = args.get<typename Op::Request>();
+            } catch (const std::exception& e) {
+              throw agent::StepError(std::string("malformed request to ") + Op::name + ": " + e.what(),
+                                     proto::kProtocolErrno);
+            }
+            typename Op::Reply reply = handler(req);
+            return json(reply);
+          }};
+}
 
 std::string find_port() {
   for (auto& p : agent::list_dir("/sys/class/virtio-ports")) {
     try {
-      if (agent::read_attr("/sys/class/virtio-ports/" + p + "/name") == kPortName) return "/dev/" + p;
+      if (agent::read_attr("/sys/class/virtio-ports/" + p + "/name") == proto::kPortName) return "/dev/" + p;
     } catch (const agent::StepError&) {
     }
   }
@@ -40,7 +58,7 @@ void send_line(int fd, const json& j) {
   }
 }
 
-json op_shutdown(const json&) {
+proto::Empty op_shutdown(const proto::Empty&) {
   ::sync();
   ::reboot(RB_POWER_OFF);
   return {};
@@ -51,7 +69,7 @@ json op_shutdown(const json&) {
 int main() {
   std::string port;
   if (!agent::wait_for([&] { return !(port = find_port()).empty() && agent::exists(port); }, 15000)) {
-    fprintf(stderr, "cxlrig-agent: no virtio port named %s\n", kPortName);
+    fprintf(stderr, "cxlrig-agent: no virtio port named %s\n", proto::kPortName);
     ::reboot(RB_POWER_OFF);
     return 1;
   }
@@ -62,27 +80,27 @@ int main() {
     return 1;
   }
   agent::kmsg_open();
-  const std::map<std::string, std::function<json(const json&)>> ops = {
-      {"info", agent::op_info},
-      {"load_modules", agent::op_load_modules},
-      {"cxl_create_region", agent::op_cxl_create_region},
-      {"dax_create", agent::op_dax_create},
-      {"dax_layout", agent::op_dax_layout},
-      {"dax_bind", agent::op_dax_bind},
-      {"dax_mmap", agent::op_dax_mmap},
-      {"kprobes_arm", agent::op_kprobes_arm},
-      {"inject", agent::op_inject},
-      {"observe_begin", agent::op_observe_begin},
-      {"collect", agent::op_collect},
-      {"cxl_poison", agent::op_cxl_poison},
-      {"cxl_dcd_probe", agent::op_cxl_dcd_probe},
-      {"nd_devdax_create", agent::op_nd_devdax_create},
-      {"dax_teardown", agent::op_dax_teardown},
-      {"dax_range_limit", agent::op_dax_range_limit},
-      {"shutdown", op_shutdown},
+  const std::map<std::string, Handler> ops = {
+      serve<proto::Info>(agent::op_info),
+      serve<proto::LoadModules>(agent::op_load_modules),
+      serve<proto::KprobesArm>(agent::op_kprobes_arm),
+      serve<proto::CxlCreateRegion>(agent::op_cxl_create_region),
+      serve<proto::DaxCreate>(agent::op_dax_create),
+      serve<proto::DaxLayout>(agent::op_dax_layout),
+      serve<proto::DaxBind>(agent::op_dax_bind),
+      serve<proto::DaxMmap>(agent::op_dax_mmap),
+      serve<proto::DaxTeardown>(agent::op_dax_teardown),
+      serve<proto::DaxRangeLimit>(agent::op_dax_range_limit),
+      serve<proto::ObserveBegin>(agent::op_observe_begin),
+      serve<proto::Collect>(agent::op_collect),
+      serve<proto::Inject>(agent::op_inject),
+      serve<proto::CxlPoison>(agent::op_cxl_poison),
+      serve<proto::CxlDcdProbe>(agent::op_cxl_dcd_probe),
+      serve<proto::NdDevdaxCreate>(agent::op_nd_devdax_create),
+      serve<proto::Shutdown>(op_shutdown),
   };
   json ready = agent::op_info({});
-  ready["event"] = "ready";
+  ready["event"] = proto::kReadyEvent;
   send_line(fd, ready);
 
   std::string buf;
@@ -101,17 +119,22 @@ int main() {
       json reply;
       uint64_t id = 0;
       try {
-        json req = json::parse(line);
-        id = req.at("id").get<uint64_t>();
-        reply["id"] = id;
-        auto it = ops.find(req.at("op").get<std::string>());
-        if (it == ops.end()) throw agent::StepError("unknown op " + req.at("op").get<std::string>(), ENOSYS);
-        reply["result"] = it->second(req.value("args", json::object()));
-        reply["ok"] = true;
+        json req;
+        std::string op;
+        try {
+          req = json::parse(line);
+          id = req.at("id").get<uint64_t>();
+          op = req.at("op").get<std::string>();
+        } catch (const std::exception& e) {
+          throw agent::StepError(std::string("malformed request envelope: ") + e.what(), proto::kProtocolErrno);
+        }
+        auto it = ops.find(op);
+        if (it == ops.end()) throw agent::StepError("unknown op " + op, proto::kProtocolErrno);
+        reply = {{"id", id}, {"ok", true}, {"result", it->second(req.at("args"))}};
       } catch (const agent::StepError& e) {
-        reply = {{"id", id}, {"ok", false}, {"error", {{"msg", e.what()}, {"errno", e.err}, {"path", e.path}, {"value", e.value}}}};
+        reply = {{"id", id}, {"ok", false}, {"error", proto::Error{e.what(), e.err, e.path, e.value}}};
       } catch (const std::exception& e) {
-        reply = {{"id", id}, {"ok", false}, {"error", {{"msg", std::string("bad request: ") + e.what()}}}};
+        reply = {{"id", id}, {"ok", false}, {"error", proto::Error{std::string("agent error: ") + e.what(), 0, "", ""}}};
       }
       send_line(fd, reply);
     }

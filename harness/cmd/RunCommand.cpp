@@ -189,7 +189,7 @@ int run_command(const RunOptions& o) {
     r.error = "interrupted by signal " + std::to_string(interrupt_signal()) + "; QEMU stopped, artifacts kept";
   } catch (const AgentStepError& e) {
     r.error_code = kExitFail;
-    r.rows.push_back(setup_failure_row("", "", e.failure.op, e.failure.err, e.what()));
+    r.rows.push_back(setup_failure_row("", "", e.failure.op, e.failure.error.err, e.what()));
   } catch (const std::exception& e) {
     r.error_code = kExitInfra;
     r.error = e.what();

@@ -15,12 +15,11 @@ constexpr uint64_t kMisc = 0x8c;
 constexpr int kBank = 9;
 constexpr int kArAttempts = 200;  // stop/look/cont rounds before an AR injection gives up
 
-void parse_common(const nlohmann::json& res, InjectionObservation& obs) {
-  obs.err = res.value("errno", 0);
-  obs.events = parse_trace(res.value("trace", std::vector<std::string>{}));
-  for (auto& k : res.value("kmsg", std::vector<std::string>{})) obs.kmsg.push_back(kmsg_message(k));
-  for (auto& sg : res.value("signals", nlohmann::json::array()))
-    obs.signals.push_back({sg.value("signo", 0), sg.value("code", 0), sg.value("addr", uint64_t{0}), sg.value("addr_lsb", 0)});
+void parse_observed(const proto::Observed& o, InjectionObservation& obs) {
+  obs.events = parse_trace(o.trace);
+  for (auto& k : o.kmsg) obs.kmsg.push_back(kmsg_message(k));
+  for (auto& sg : o.signals) obs.signals.push_back({sg.signo, sg.code, sg.addr, sg.addr_lsb});
+  obs.event_seen = o.event_seen;
 }
 }  // namespace
 
@@ -77,42 +76,44 @@ InjectionObservation PoisonInjector::inject(const InjectionRequest& r) {
   InjectionObservation obs;
   const PathTraits& t = traits(r.path);
   const size_t qmp_before = vm_.qmp_events().size();
-  const nlohmann::json collect = {{"signals", r.expect_signals}};
-  nlohmann::json res;
+  proto::CollectArgs collect;
+  collect.signals = static_cast<int>(r.expect_signals);
   if (!t.host_side && !t.device_poison) {
-    nlohmann::json args = {{"path", to_string(r.path)}, {"phys", r.phys}, {"device", r.device},
-                           {"early_kill", r.early_kill}, {"collect", collect}};
-    if (r.dev_offset) args["offset"] = *r.dev_offset;
-    res = vm_.agent("inject", args, timeout_);
+    proto::Inject::Request req{r.path, r.phys, r.device, r.early_kill, r.dev_offset, collect};
+    auto res = call<proto::Inject>(vm_, req, timeout_);
+    obs.err = res.err;
+    parse_observed(res.observed, obs);
   } else {
-    nlohmann::json begin = {{"early_kill", r.early_kill}};
-    if (r.path == PoisonPath::kMceAr) begin["spin_cpu"] = r.consumer_cpu;
-    vm_.agent("observe_begin", begin, timeout_);
+    proto::ObserveBegin::Request begin{r.early_kill, std::nullopt};
+    if (r.path == PoisonPath::kMceAr) begin.spin_cpu = r.consumer_cpu;
+    call<proto::ObserveBegin>(vm_, begin, timeout_);
     try {
       if (t.host_side) host_action(r);
     } catch (const InfraError& e) {
       obs.err_text = e.what();
-      vm_.agent("collect", {{"settle_ms", 0}}, timeout_);  // stop the consumer spinning
+      proto::CollectArgs stop;  // stop the consumer spinning
+      stop.settle_ms = 0;
+      call<proto::Collect>(vm_, stop, timeout_);
       return obs;
     }
     if (t.device_poison) {
-      res = vm_.agent("cxl_poison", {{"memdev", r.dpa->memdev}, {"dpa", r.dpa->dpa},
-                                     {"inject", r.path == PoisonPath::kCxlDebugfs}, {"collect", collect}}, timeout_);
+      auto res = call<proto::CxlPoison>(vm_, {r.dpa->memdev, r.dpa->dpa, r.path == PoisonPath::kCxlDebugfs, collect}, timeout_);
+      obs.err = res.err;
+      parse_observed(res.observed, obs);
+      obs.listed = cxl_poison_records(obs.events);
+      obs.after_clear = cxl_poison_records(parse_trace(res.after_clear));
+      obs.clear_err = res.clear_err;
+      if (r.path == PoisonPath::kCxlDebugfs && obs.err)
+        obs.err_text = "debugfs inject_poison failed with errno " + std::to_string(obs.err);
     } else {
       // MCE AO runs memory_failure() later, in a kworker: wait for its kretprobe, or
       // (without one) long enough for the work to run.
-      nlohmann::json c = collect;
-      if (r.mf_return_probe) c["wait_event"] = kMemoryFailureReturnEvent;
-      else c["settle_ms"] = 1000;
-      res = vm_.agent("collect", c, timeout_);
+      proto::CollectArgs c = collect;
+      if (r.mf_return_probe) c.wait_event = kMemoryFailureReturnEvent;
+      else c.settle_ms = 1000;
+      parse_observed(call<proto::Collect>(vm_, c, timeout_), obs);
+      obs.waited_for_return = r.mf_return_probe;
     }
-  }
-  parse_common(res, obs);
-  if (t.device_poison) {
-    obs.listed = cxl_poison_records(obs.events);
-    obs.after_clear = cxl_poison_records(parse_trace(res.value("after_clear", std::vector<std::string>{})));
-    obs.clear_err = res.value("clear_errno", 0);
-    if (r.path == PoisonPath::kCxlDebugfs && obs.err) obs.err_text = "debugfs inject_poison failed with errno " + std::to_string(obs.err);
   }
   const auto& ev = vm_.qmp_events();
   for (size_t i = qmp_before; i < ev.size(); ++i) {

@@ -19,67 +19,65 @@ auto ScenarioRunner::phase(const std::string& name, F f) {
   return timed_phase(out_.phases, name, f);
 }
 
-nlohmann::json ScenarioRunner::call(const std::string& op, const nlohmann::json& args) {
-  return vm_.agent(op, args, o_.step_timeout);
+template <class Op>
+typename Op::Reply ScenarioRunner::call(const typename Op::Request& req) {
+  return cxlrig::call<Op>(vm_, req, o_.step_timeout);
 }
 
-std::string ScenarioRunner::unmet(const std::vector<std::string>& reqs) const {
-  for (auto& r : reqs) {
-    if (caps_.value(r, false)) continue;
-    std::string why = "requires " + r + ", which kernel " + kernel_release_ + " does not offer";
-    if (r == "driver:fsdev_dax") why += " (no fsdev_dax driver: CONFIG_DEV_DAX_FSDEV, Linux 7.x)";
-    if (r.rfind("kprobe:", 0) == 0) why += " (kprobe could not be armed: symbol missing or no KPROBE_EVENTS)";
-    if (r == "poison:mce_ar") why += " (needs CONFIG_X86_MCE and an isolated vCPU: a topology with 2+ cpus)";
-    if (r == "poison:mce_ao") why += " (needs CONFIG_X86_MCE)";
-    if (r.rfind("poison:cxl", 0) == 0) why += " (needs CXL poison list support and debugfs cxl/memN)";
-    return why;
-  }
-  return {};
-}
+std::string ScenarioRunner::unmet(const std::vector<std::string>& reqs) const { return caps_.unmet(reqs); }
 
 void ScenarioRunner::probe_capabilities() {
-  phase("modules", [&] { return call("load_modules", {{"modules", o_.modules}}); });
-  caps_ = call("info", nullptr).value("caps", nlohmann::json::object());
-  if (caps_.value("tracefs", false)) {
-    nlohmann::json probes = nlohmann::json::array();
+  phase("modules", [&] { return call<proto::LoadModules>({o_.modules}); });
+  const auto info = call<proto::Info>({});
+  for (auto& [k, v] : info.caps) caps_.set(k, v);
+  vcpus_ = info.vcpus;
+  isolated_cpu_ = info.isolated_cpu;
+  if (isolated_cpu_) out_.capabilities["isolated_cpu"] = *isolated_cpu_;
+  out_.capabilities["vcpus"] = vcpus_;
+  for (auto& k : default_kprobes()) caps_.set((k.ret ? "kretprobe:" : "kprobe:") + k.symbol, false);
+  if (caps_.has("trace:kprobe_events")) {
+    proto::KprobesArm::Request req;
     std::map<std::string, std::string> cap_of;
     for (auto& k : default_kprobes()) {
-      probes.push_back({{"event", k.event}, {"definition", k.definition()}});
+      req.probes.push_back({k.event, k.definition()});
       cap_of[k.event] = (k.ret ? "kretprobe:" : "kprobe:") + k.symbol;
     }
-    auto armed = phase("kprobes", [&] { return call("kprobes_arm", {{"probes", probes}}); });
-    for (auto& ev : armed["armed"]) caps_[cap_of[ev.get<std::string>()]] = true;
-    out_.capabilities["kprobes_failed"] = armed["failed"];
+    auto armed = phase("kprobes", [&] { return call<proto::KprobesArm>(req); });
+    for (auto& ev : armed.armed) caps_.set(cap_of.at(ev), true);
+    out_.capabilities["kprobes_failed"] = armed.failed;
   }
 }
 
 void ScenarioRunner::create_region() {
   const RegionPlan& plan = o_.region;
-  nlohmann::json args = {{"serials", plan.serials}, {"granularity", plan.granularity}, {"mode", plan.mode},
-                         {"window", plan.window}, {"dpa_size", plan.per_device}};
-  if (plan.mode == "pmem") args["uuid"] = uuid_from_seed(o_.seed);
-  nlohmann::json region = phase("region", [&] { return call("cxl_create_region", args); });
+  proto::CxlCreateRegion::Request req;
+  req.serials = plan.serials;
+  req.granularity = plan.granularity;
+  req.mode = plan.mode;
+  req.window = static_cast<unsigned>(plan.window);
+  req.dpa_size = plan.per_device;
+  if (plan.mode == "pmem") req.uuid = uuid_from_seed(o_.seed);
+  const auto region = phase("region", [&] { return call<proto::CxlCreateRegion>(req); });
   out_.capabilities["region"] = region;
   // The guest's decoders, targets and size must match what the topology file asks for.
   out_.rows.push_back(judge_region(plan, region));
-  region_.name = result_str(region, "region", "cxl_create_region");
-  region_.dax_region = region.value("dax_region", "");
-  region_.geometry = {result_u64(region, "start", "cxl_create_region"), result_u64(region, "size", "cxl_create_region"),
-                      static_cast<unsigned>(result_u64(region, "interleave_ways", "cxl_create_region")),
-                      result_u64(region, "interleave_granularity", "cxl_create_region")};
-  seed_device_ = region.value("device", "");
-  bool poison_list = true, inject_poison = true;
-  for (auto& t : region.at("targets")) {
-    Region::Target rt{result_str(t, "memdev", "cxl_create_region"), "", t.value("dpa_resource", uint64_t{0})};
+  region_.name = region.region;
+  region_.dax_region = region.dax_region.value_or("");
+  region_.geometry = {region.start, region.size, static_cast<unsigned>(region.interleave_ways),
+                      region.interleave_granularity};
+  seed_device_ = region.device.value_or("");
+  bool poison_list = !region.targets.empty(), inject_poison = !region.targets.empty();
+  for (auto& t : region.targets) {
+    Region::Target rt{t.memdev, "", t.dpa_resource};
     for (auto& d : t_.type3)
-      if (d.serial == t.value("serial", uint64_t{0})) rt.type3_id = d.id;
-    poison_list = poison_list && t.value("poison_list", false);
-    inject_poison = inject_poison && t.value("inject_poison", false);
+      if (d.serial == t.serial) rt.type3_id = d.id;
+    poison_list = poison_list && t.poison_list;
+    inject_poison = inject_poison && t.inject_poison;
     region_.targets.push_back(rt);
   }
-  // Device poison is read back through the memdev's poison list on either path.
-  caps_["poison:cxl_qmp"] = caps_.value("poison:cxl_qmp", false) && poison_list;
-  caps_["poison:cxl_debugfs"] = caps_.value("poison:cxl_debugfs", false) && poison_list && inject_poison;
+  // Device poison is read back through the memdevs' poison lists on either path.
+  caps_.set("cxl:poison_list", poison_list);
+  caps_.set("cxl:inject_poison", inject_poison);
 }
 
 std::optional<DpaTarget> ScenarioRunner::dpa_of(uint64_t phys) const {
@@ -91,7 +89,7 @@ std::optional<DpaTarget> ScenarioRunner::dpa_of(uint64_t phys) const {
 
 void ScenarioRunner::run() {
   boot_and_probe();
-  for (auto& [k, v] : caps_.items()) out_.capabilities[k] = v;
+  publish_capabilities();
   devices_.assign(s_.devices.size(), Device{});
   if (region_.dax_region.empty()) {  // a pmem region: its dax device is static
     run_static();
@@ -105,7 +103,13 @@ void ScenarioRunner::run() {
 
 void ScenarioRunner::boot_and_probe() {
   nlohmann::json ready = phase("boot", [&] { return vm_.wait_ready(o_.boot_timeout); });
-  kernel_release_ = ready.value("kernel", "?");
+  ready.erase("event");
+  try {
+    kernel_release_ = ready.get<proto::Info::Reply>().kernel;
+  } catch (const std::exception& e) {
+    throw MalformedReply("the ready event", e.what());
+  }
+  caps_.kernel_release = kernel_release_;
   out_.booted = true;
   out_.kernel_release = kernel_release_;
   probe_capabilities();
@@ -115,11 +119,18 @@ void ScenarioRunner::boot_and_probe() {
 void ScenarioRunner::probe() {
   boot_and_probe();
   if (const Type3Device* dcd = t_.first_dcd()) {
-    auto p = phase("dcd probe", [&] { return call("cxl_dcd_probe", {{"serial", dcd->serial}, {"settle_ms", 0}}); });
-    caps_["cxl:dcd"] = p.value("supported", false);
+    proto::CxlDcdProbe::Request req;
+    req.serial = dcd->serial;
+    req.settle_ms = 0;
+    auto p = phase("dcd probe", [&] { return call<proto::CxlDcdProbe>(req); });
+    caps_.set("cxl:dcd", p.supported);
     out_.capabilities["dcd_probe"] = p;
   }
-  for (auto& [k, v] : caps_.items()) out_.capabilities[k] = v;
+  publish_capabilities();
+}
+
+void ScenarioRunner::publish_capabilities() {
+  for (auto& [k, v] : caps_.present) out_.capabilities[k] = v;
 }
 
 void ScenarioRunner::setup_device(const Scenario& s, size_t i, const DeviceLayout& model, const std::vector<PoisonTarget>& targets,
@@ -127,38 +138,33 @@ void ScenarioRunner::setup_device(const Scenario& s, size_t i, const DeviceLayou
   const auto& sd = s.devices[i];
   Device& dev = devices_[i];
   if (dev.name.empty()) {
-    dev.name = !seed_device_.empty() ? seed_device_
-                                     : result_str(call("dax_create", {{"dax_region", region_.dax_region}}), "device", "dax_create");
+    dev.name = !seed_device_.empty() ? seed_device_ : call<proto::DaxCreate>({region_.dax_region}).device;
     seed_device_.clear();
   }
   lj["device"] = dev.name;
   // A static device keeps the range the kernel gave it: nothing is written, only read back.
-  nlohmann::json ranges = nlohmann::json::array();
+  proto::DaxLayout::Request layout{dev.name, {}, model.align};
   if (!lj.value("static", false))
-    for (auto& r : model.table.ranges()) ranges.push_back({{"start", r.start}, {"end", r.end}});
-  auto rb = phase("layout " + dev.name, [&] {
-    return call("dax_layout", {{"device", dev.name}, {"ranges", ranges}, {"align", model.align}});
-  });
+    for (auto& r : model.table.ranges()) layout.ranges.push_back({r.start, r.end});
+  auto rb = phase("layout " + dev.name, [&] { return call<proto::DaxLayout>(layout); });
   DeviceReadback readback;
-  readback.size = result_u64(rb, "size", "dax_layout");
-  for (auto& r : rb.at("ranges")) {
-    readback.ranges.push_back({result_u64(r, "start", "dax_layout"), result_u64(r, "end", "dax_layout")});
-    readback.page_offsets.push_back(result_u64(r, "page_offset", "dax_layout"));
+  readback.size = rb.size;
+  for (auto& r : rb.ranges) {
+    readback.ranges.push_back({r.start, r.end});
+    readback.page_offsets.push_back(r.page_offset);
   }
   CheckRow rbrow = judge_readback(dev.name, sd.driver, model.table, readback);
   rbrow.layout = lj.value("index", size_t{0});
   out_.rows.push_back(rbrow);
-  phase("bind " + dev.name, [&] { return call("dax_bind", {{"device", dev.name}, {"driver", sd.driver}}); });
+  phase("bind " + dev.name, [&] { return call<proto::DaxBind>({dev.name, sd.driver}); });
   dev.mapped = false;
   if (sd.map && !sd.fsdev()) {
     // Fault in every page that will be poisoned, so memory_failure() finds this mapper.
-    nlohmann::json touch = nlohmann::json::array();
+    proto::DaxMmap::Request req{dev.name, model.table.total_size(), {}};
     for (auto& t : targets)
-      if (t.device == i && t.inside) touch.push_back(model.table.locate(t.phys)->dev_offset);
-    auto m = phase("mmap " + dev.name, [&] {
-      return call("dax_mmap", {{"device", dev.name}, {"size", model.table.total_size()}, {"touch", touch}});
-    });
-    dev.base = result_u64(m, "base", "dax_mmap");
+      if (t.device == i && t.inside) req.touch.push_back(model.table.locate(t.phys)->dev_offset);
+    auto m = phase("mmap " + dev.name, [&] { return call<proto::DaxMmap>(req); });
+    dev.base = m.base;
     dev.mapped = true;
     lj["map_base"] = dev.base;
   }
@@ -173,7 +179,7 @@ CheckRow ScenarioRunner::check(const Scenario& s, const PoisonTarget& t, const D
     return row;
   };
   if (!dev.skip.empty()) return skip(dev.skip);
-  if (auto why = unmet({std::string("poison:") + to_string(t.path)}); !why.empty()) return skip(why);
+  if (auto why = unmet(traits(t.path).requires_); !why.empty()) return skip(why);
   std::optional<uint64_t> block;
   if (t.inside) block = model.table.locate(t.phys)->dev_offset & ~(model.align - 1);
   InjectionContext ctx;
@@ -183,7 +189,7 @@ CheckRow ScenarioRunner::check(const Scenario& s, const PoisonTarget& t, const D
   ctx.mapped = ctx.faulted && !dev.unmapped_blocks.count(*block);
   ctx.inside = t.inside;
   ctx.early_kill = t.early_kill;
-  ctx.vcpus = std::max(1u, t_.machine.cpus);
+  ctx.vcpus = static_cast<unsigned>(std::max(1, vcpus_));
   const ExpectedObservations e = expected_observations(ctx);
   InjectionRequest req;
   req.path = t.path;
@@ -191,8 +197,8 @@ CheckRow ScenarioRunner::check(const Scenario& s, const PoisonTarget& t, const D
   req.device = dev.name;
   req.early_kill = t.early_kill;
   req.expect_signals = e.signal == SignalKind::kNone ? 0 : 1;
-  req.consumer_cpu = caps_.value("isolated_cpu", -1);
-  req.mf_return_probe = caps_.value("kretprobe:memory_failure", false);
+  req.consumer_cpu = isolated_cpu_.value_or(-1);
+  req.mf_return_probe = caps_.has("kretprobe:memory_failure");
   if (t.inside) req.dev_offset = model.table.locate(t.phys)->dev_offset;
   std::optional<DpaTarget> dpa;
   if (traits(t.path).device_poison) {
@@ -213,7 +219,7 @@ CheckRow ScenarioRunner::check(const Scenario& s, const PoisonTarget& t, const D
   if (ctx.mapped && (e.signal == SignalKind::kMceerrAr || e.signal == SignalKind::kMceerrAo))
     devices_[t.device].unmapped_blocks.insert(*block);
   obs.map_base = dev.base;
-  obs.mf_probe_armed = caps_.value("kprobe:memory_failure", false);
+  obs.mf_probe_armed = caps_.has("kprobe:memory_failure");
   CheckRow row = judge_injection(t, dev.name, sd.driver, model, ctx, obs, dpa);
   row.layout = li;
   return row;
@@ -247,7 +253,7 @@ void ScenarioRunner::run_layout(const Scenario& s, size_t li, uint64_t seed, con
       setup_device(s, i, model, targets, lj);
     } catch (const AgentStepError& e) {
       // The kernel refused a setup step: that is a finding about this kernel, not a crash.
-      CheckRow row = setup_failure_row(devices_[i].name, sd.driver, e.failure.op, e.failure.err, e.what());
+      CheckRow row = setup_failure_row(devices_[i].name, sd.driver, e.failure.op, e.failure.error.err, e.what());
       row.layout = li;
       out_.rows.push_back(row);
       devices_[i].skip = "device setup failed: " + e.failure.describe();
@@ -257,10 +263,10 @@ void ScenarioRunner::run_layout(const Scenario& s, size_t li, uint64_t seed, con
   }
   for (const auto& t : targets) out_.rows.push_back(check(s, t, layout.devices[t.device], li));
 
-  nlohmann::json names = nlohmann::json::array();
+  proto::DaxTeardown::Request names;
   for (auto& d : devices_)
-    if (!d.name.empty()) names.push_back(d.name);
-  phase("teardown", [&] { return call("dax_teardown", {{"devices", names}}); });
+    if (!d.name.empty()) names.devices.push_back(d.name);
+  phase("teardown", [&] { return call<proto::DaxTeardown>(names); });
   for (auto& d : devices_) d.mapped = false, d.base = 0, d.unmapped_blocks.clear();
 
   bool failed = std::any_of(out_.rows.begin() + first_row, out_.rows.end(), [](auto& r) { return r.verdict == Verdict::kFail; });
@@ -326,16 +332,18 @@ void ScenarioRunner::run_dcd(size_t li) {
   add.details["extents"] = add_args["extents"];
   judge(add, "qmp", add_text, added ? "" : "QEMU refused the extents");
 
-  auto probe = phase("dcd probe", [&] { return call("cxl_dcd_probe", {{"serial", dcd.serial}}); });
-  const bool supported = probe.value("supported", false);
-  caps_["cxl:dcd"] = supported;
+  proto::CxlDcdProbe::Request probe_req;
+  probe_req.serial = dcd.serial;
+  auto probe = phase("dcd probe", [&] { return call<proto::CxlDcdProbe>(probe_req); });
+  const bool supported = probe.supported;
+  caps_.set("cxl:dcd", supported);
   out_.capabilities["cxl:dcd"] = supported;
   out_.capabilities["dcd_probe"] = probe;
-  const std::string memdev = probe.value("memdev", "memN");
+  const std::string memdev = probe.memdev;
 
   CheckRow taken = row("extents", "sysfs", std::to_string(spec.extents.size()) + " extents as dax ranges");
   taken.verdict = Verdict::kSkip;
-  taken.details = probe;
+  taken.details = nlohmann::json(probe);
   if (!supported)
     taken.reason = "kernel " + kernel_release_ + " has no Linux DCD support (" + memdev +
                    " shows no dynamic_ram_a partition and no extents): the extents stay pending; "
@@ -343,9 +351,9 @@ void ScenarioRunner::run_dcd(size_t li) {
   else if (auto why = unmet(spec.requires_); !why.empty())
     taken.reason = why;
   else
-    taken.reason = "kernel " + kernel_release_ + " offers DCD (" + probe["evidence"].dump() +
+    taken.reason = "kernel " + kernel_release_ + " offers DCD (" + nlohmann::json(probe.evidence).dump() +
                    "), but building a DC region from accepted extents is not in the rig yet";
-  taken.cells.push_back({"sysfs", taken.expected, probe["extents"].dump(), Verdict::kSkip});
+  taken.cells.push_back({"sysfs", taken.expected, nlohmann::json(probe.extents).dump(), Verdict::kSkip});
   out_.rows.push_back(taken);
 
   // Capacity the host never accepted, and capacity never added, cannot be released: QEMU
@@ -385,25 +393,25 @@ void ScenarioRunner::run_dcd(size_t li) {
 }
 
 void ScenarioRunner::run_static() {
-  auto nd = phase("namespace", [&] {
-    return call("nd_devdax_create", {{"region", region_.name},
-                                     {"namespace_uuid", uuid_from_seed(o_.seed, 1)},
-                                     {"dax_uuid", uuid_from_seed(o_.seed, 2)},
-                                     {"align", kPageSize}});
-  });
+  proto::NdDevdaxCreate::Request nreq;
+  nreq.region = region_.name;
+  nreq.namespace_uuid = uuid_from_seed(o_.seed, 1);
+  nreq.dax_uuid = uuid_from_seed(o_.seed, 2);
+  nreq.align = kPageSize;
+  auto nd = phase("namespace", [&] { return call<proto::NdDevdaxCreate>(nreq); });
   out_.capabilities["namespace"] = nd;
-  const std::string dev = result_str(nd, "device", "nd_devdax_create");
-  const uint64_t ns_start = result_u64(nd, "namespace_start", "nd_devdax_create");
-  const uint64_t data_start = result_u64(nd, "start", "nd_devdax_create");
+  const std::string dev = nd.device;
+  const uint64_t ns_start = nd.namespace_start;
+  const uint64_t data_start = nd.start;
   // The kernel fixed the range: dev_dax->ranges[0] starts data_offset after the namespace,
   // where the pgmap starts. Offsets must count from the former.
   Layout layout;
   DeviceLayout d;
-  d.table = RangeTable({{data_start, result_u64(nd, "end", "nd_devdax_create")}});
-  d.align = result_u64(nd, "align", "nd_devdax_create");
+  d.table = RangeTable({{data_start, nd.end}});
+  d.align = nd.align;
   d.order = RangeOrder::kAscending;
   layout.devices = {d};
-  const nlohmann::json extra = {{"static", true}, {"namespace", nd.value("namespace", "")},
+  const nlohmann::json extra = {{"static", true}, {"namespace", nd.ns},
                                 {"namespace_start", ns_start}, {"data_offset", data_start - ns_start}};
   // One layout per scenario driver: the one static device is bound to each in turn.
   for (size_t i = 0; i < s_.devices.size(); ++i) {
@@ -445,18 +453,21 @@ void ScenarioRunner::probe_range_limit() {
   row.driver = "device_dax";
   constexpr uint64_t kGranule = 2ull << 20;  // ZONE_DEVICE ranges are 2 MiB subsections
   const uint64_t start = (region_.geometry.base + kGranule - 1) / kGranule * kGranule;
-  auto r = phase("range-limit", [&] {
-    return call("dax_range_limit", {{"device", dev->name}, {"granule", kGranule}, {"start", start},
-                                    {"end", region_.geometry.base + region_.geometry.size - 1}, {"align", 4096}});
-  });
-  const uint64_t accepted = r.value("accepted", uint64_t{0});
-  ObserverCell c{"sysfs", row.expected, std::to_string(accepted) + " ranges (" + r.value("stopped_by", "?") + ")",
-                 Verdict::kPass};
+  proto::DaxRangeLimit::Request req;
+  req.device = dev->name;
+  req.granule = kGranule;
+  req.start = start;
+  req.end = region_.geometry.base + region_.geometry.size - 1;
+  req.align = 4096;
+  req.driver = "device_dax";
+  auto r = phase("range-limit", [&] { return call<proto::DaxRangeLimit>(req); });
+  const uint64_t accepted = r.accepted;
+  ObserverCell c{"sysfs", row.expected, std::to_string(accepted) + " ranges (" + r.stopped_by + ")", Verdict::kPass};
   row.details = r;
-  if (accepted < s_.range_limit_at_least || r.value("listed", uint64_t{0}) != accepted || r.value("bind_errno", 0) != 0) {
+  if (accepted < s_.range_limit_at_least || r.listed != accepted || r.bind_err != 0) {
     c.verdict = row.verdict = Verdict::kFail;
-    row.reason = "the device took " + std::to_string(accepted) + " ranges, listed " +
-                 std::to_string(r.value("listed", 0)) + ", bind errno " + std::to_string(r.value("bind_errno", 0));
+    row.reason = "the device took " + std::to_string(accepted) + " ranges, listed " + std::to_string(r.listed) +
+                 ", bind errno " + std::to_string(r.bind_err);
   }
   row.cells.push_back(c);
   out_.rows.push_back(row);

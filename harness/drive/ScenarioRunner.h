@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "Capabilities.h"
 #include "DcdPlan.h"
 #include "HdmDecoder.h"
 #include "Oracle.h"
@@ -59,7 +60,9 @@ class ScenarioRunner {
 
   template <class F>
   auto phase(const std::string& name, F f);
-  nlohmann::json call(const std::string& op, const nlohmann::json& args);
+  template <class Op>
+  typename Op::Reply call(const typename Op::Request& req);
+  void publish_capabilities();
   std::string unmet(const std::vector<std::string>& requires_) const;
   void boot_and_probe();  // wait for the agent, load modules, arm kprobes, make the region
   void probe_capabilities();
@@ -82,7 +85,9 @@ class ScenarioRunner {
   ScenarioOptions o_;
   ScenarioOutcome& out_;
   PoisonInjector injector_;
-  nlohmann::json caps_ = nlohmann::json::object();
+  CapabilitySet caps_;
+  int vcpus_ = 1;
+  std::optional<int> isolated_cpu_;
   std::string kernel_release_;
   Region region_;
   std::string seed_device_;

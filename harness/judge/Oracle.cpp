@@ -1,10 +1,11 @@
 #include "Oracle.h"
 
-#include "Hex.h"
-
 #include <algorithm>
 #include <bit>
 #include <set>
+
+#include "Hex.h"
+#include "InjectionRefusal.h"
 
 namespace cxlrig {
 
@@ -66,6 +67,10 @@ void judge_mf(CheckRow& row, uint64_t pfn, const ExpectedObservations& e, const 
   b.c.observed = join(seen);
   if (e.mf_entry == Presence::kNone && n) return b.fail("memory_failure() was entered but this path must not reach it");
   if (e.mf_entry == Presence::kOnce) {
+    // The window waited for memory_failure() to return and gave up: an entry alone does
+    // not show it finished (a hung kworker looks like a pass otherwise).
+    if (obs.waited_for_return && !obs.event_seen)
+      return b.fail("memory_failure() did not return within the collect window (its kretprobe never fired)");
     if (n == 0) return b.fail("memory_failure() was not entered");
     if (!match) return b.fail("memory_failure() entered with " + seen.front() + ", want " + b.c.expected);
     if (n > 1) return b.fail(std::to_string(n) + " memory_failure() calls for one injection");
@@ -244,6 +249,11 @@ CheckRow judge_injection(const PoisonTarget& t, const std::string& device, const
   row.details["errno"] = obs.err;
   row.details["early_kill"] = ctx.early_kill;
   row.details["rules"] = e.rules;
+  if (auto why = refused_before_memory_failure(t.path, obs.err)) {
+    row.verdict = Verdict::kSkip;
+    row.reason = *why;
+    return row;
+  }
   if (!obs.err_text.empty()) {
     // The injection itself did not happen: nothing to observe.
     row.verdict = Verdict::kFail;

@@ -34,9 +34,9 @@ int decoder_depth(const std::string& path) {
   return depth;
 }
 
-CheckRow judge_region(const RegionPlan& plan, const nlohmann::json& rb) {
+CheckRow judge_region(const RegionPlan& plan, const proto::CxlCreateRegion::Reply& rb) {
   CheckRow row;
-  const std::string name = rb.value("region", "?");
+  const std::string name = rb.region.empty() ? "?" : rb.region;
   row.id = name + "/topology";
   row.device = name;
   row.driver = "cxl_region";
@@ -48,33 +48,33 @@ CheckRow judge_region(const RegionPlan& plan, const nlohmann::json& rb) {
     cell.verdict = row.verdict = Verdict::kFail;
     row.reason += (row.reason.empty() ? "sysfs: " : "; ") + why;
   };
-  const uint64_t ways = rb.value("interleave_ways", uint64_t{0});
-  const uint64_t gran = rb.value("interleave_granularity", uint64_t{0});
-  const uint64_t size = rb.value("size", uint64_t{0});
-  cell.observed = std::to_string(ways) + "-way " + rb.value("mode", plan.mode) + ", size " + hex(size);
+  const uint64_t ways = rb.interleave_ways;
+  const uint64_t gran = rb.interleave_granularity;
+  const uint64_t size = rb.size;
+  cell.observed = std::to_string(ways) + "-way " + rb.mode + ", size " + hex(size);
   if (ways != plan.ways()) fail("region interleave_ways " + std::to_string(ways) + ", want " + std::to_string(plan.ways()));
   if (gran != plan.granularity) fail("region interleave_granularity " + std::to_string(gran) + ", want " + std::to_string(plan.granularity));
   if (size != plan.size) fail("region size " + hex(size) + ", want " + hex(plan.size));
 
-  const auto& targets = rb.value("targets", nlohmann::json::array());
+  const auto& targets = rb.targets;
   if (targets.size() != plan.ways()) fail(std::to_string(targets.size()) + " targets, want " + std::to_string(plan.ways()));
   for (size_t i = 0; i < std::min<size_t>(targets.size(), plan.ways()); ++i) {
-    uint64_t serial = targets[i].value("serial", uint64_t{0});
+    uint64_t serial = targets[i].serial;
     if (serial != plan.serials[i])
       fail("target" + std::to_string(i) + " is serial " + hex(serial) + ", want " + hex(plan.serials[i]));
   }
 
   std::vector<unsigned> bridges, switches;
   size_t endpoints = 0, roots = 0;
-  for (auto& d : rb.value("decoders", nlohmann::json::array())) {
-    const std::string dn = d.value("name", "?");
-    const unsigned iw = d.value("interleave_ways", 0u);
-    const int depth = decoder_depth(d.value("path", ""));
+  for (auto& d : rb.decoders) {
+    const std::string& dn = d.name;
+    const unsigned iw = static_cast<unsigned>(d.interleave_ways);
+    const int depth = decoder_depth(d.path);
     if (depth == 0) {
       ++roots;
       if (iw != plan.root_ways) fail("root " + dn + " interleaves " + std::to_string(iw) + " ways, window has " + std::to_string(plan.root_ways) + " targets");
-      if (d.value("interleave_granularity", uint64_t{0}) != plan.root_granularity)
-        fail("root " + dn + " granularity " + std::to_string(d.value("interleave_granularity", uint64_t{0})) + ", want " + std::to_string(plan.root_granularity));
+      if (d.interleave_granularity != plan.root_granularity)
+        fail("root " + dn + " granularity " + std::to_string(d.interleave_granularity) + ", want " + std::to_string(plan.root_granularity));
     } else if (depth == 1) {
       bridges.push_back(iw);
     } else if (depth > 1) {
@@ -82,11 +82,11 @@ CheckRow judge_region(const RegionPlan& plan, const nlohmann::json& rb) {
     } else {
       ++endpoints;
       if (iw != plan.ways()) fail("endpoint " + dn + " interleave_ways " + std::to_string(iw) + ", want " + std::to_string(plan.ways()));
-      if (d.value("interleave_granularity", uint64_t{0}) != plan.granularity)
-        fail("endpoint " + dn + " granularity " + std::to_string(d.value("interleave_granularity", uint64_t{0})));
-      if (d.value("dpa_size", uint64_t{0}) != plan.per_device)
-        fail("endpoint " + dn + " dpa_size " + hex(d.value("dpa_size", uint64_t{0})) + ", want " + hex(plan.per_device));
-      if (d.value("mode", plan.mode) != plan.mode) fail("endpoint " + dn + " mode " + d.value("mode", "") + ", want " + plan.mode);
+      if (d.interleave_granularity != plan.granularity)
+        fail("endpoint " + dn + " granularity " + std::to_string(d.interleave_granularity));
+      if (d.dpa_size.value_or(0) != plan.per_device)
+        fail("endpoint " + dn + " dpa_size " + hex(d.dpa_size.value_or(0)) + ", want " + hex(plan.per_device));
+      if (d.mode.value_or(plan.mode) != plan.mode) fail("endpoint " + dn + " mode " + d.mode.value_or("") + ", want " + plan.mode);
     }
   }
   std::vector<unsigned> want_bridges, want_switches;

@@ -6,6 +6,24 @@ using namespace cxlrig;
 using nlohmann::json;
 
 namespace {
+// The agent's reply from the fields a test cares about; every other field as a default
+// reply has it (the wire needs them all).
+proto::CxlCreateRegion::Reply reply(json partial) {
+  json full = proto::CxlCreateRegion::Reply{};
+  for (auto& [k, v] : partial.items()) full[k] = v;
+  for (auto& t : full["targets"]) {
+    json d = proto::CxlCreateRegion::Target{};
+    d.update(t);
+    t = d;
+  }
+  for (auto& x : full["decoders"]) {
+    json d = proto::CxlCreateRegion::Decoder{};
+    d.update(x);
+    x = d;
+  }
+  return full.get<proto::CxlCreateRegion::Reply>();
+}
+
 Topology load(const std::string& name) {
   return load_topology_file(std::string(CXLRIG_DATA_DIR) + "/qemu-configs/" + name + ".json");
 }
@@ -37,7 +55,7 @@ TEST(RegionCheck, DepthCountsPortsBelowRoot) {
 
 TEST(RegionCheck, CorrectSwitchRegionPasses) {
   auto plan = plan_region(load("switch-4"), 0);
-  auto row = judge_region(plan, switch4_readback());
+  auto row = judge_region(plan, reply(switch4_readback()));
   EXPECT_EQ(row.verdict, Verdict::kPass) << row.reason;
 }
 
@@ -48,7 +66,7 @@ TEST(RegionCheck, EveryMismatchIsNamed) {
   rb["decoders"][2]["interleave_ways"] = 2;
   rb["decoders"][4]["dpa_size"] = 1ull << 29;
   rb["size"] = 2ull << 30;
-  auto row = judge_region(plan, rb);
+  auto row = judge_region(plan, reply(rb));
   EXPECT_EQ(row.verdict, Verdict::kFail);
   EXPECT_NE(row.reason.find("target1 is serial 0x3"), std::string::npos) << row.reason;
   EXPECT_NE(row.reason.find("switch decoders interleave [2] ways, want [4]"), std::string::npos) << row.reason;
@@ -60,7 +78,7 @@ TEST(RegionCheck, MissingDecodersFail) {
   auto plan = plan_region(load("vmem-2way"), 0);
   json rb = {{"region", "region0"}, {"interleave_ways", 2}, {"interleave_granularity", 256}, {"size", 4ull << 30},
              {"targets", json::array({{{"serial", 1}}, {{"serial", 2}}})}, {"decoders", json::array()}};
-  auto row = judge_region(plan, rb);
+  auto row = judge_region(plan, reply(rb));
   EXPECT_EQ(row.verdict, Verdict::kFail);
   EXPECT_NE(row.reason.find("0 root decoders"), std::string::npos);
   EXPECT_NE(row.reason.find("host bridge decoders interleave [] ways, want [2]"), std::string::npos) << row.reason;

@@ -37,6 +37,10 @@ struct InjectionObservation {
   std::vector<QmpMemoryFailure> qmp;  // QMP MEMORY_FAILURE events during the injection
   uint64_t map_base = 0;              // device_dax mapping base in the agent
   bool mf_probe_armed = false;
+  // The window waited for memory_failure()'s kretprobe (an MCE AO runs it in a kworker);
+  // event_seen false then means it had not returned when the wait timed out.
+  bool waited_for_return = false;
+  bool event_seen = true;
   // Device poison: the records listed after injecting, and after clearing.
   std::vector<CxlPoisonRecord> listed, after_clear;
   int clear_err = 0;

@@ -1,17 +1,19 @@
-// `cxlrig kernel info`: what a booted kernel offers the scenarios, from the capabilities
-// the agent and the rig found (driver:*, poison:*, kprobe:*, cxl:dcd, kasan, ...). Each line
-// names what a missing capability turns into a SKIP. Pure.
+// `cxlrig kernel info`: what a booted kernel offers the scenarios, one line per entry of the
+// protocol's capability table (proto::kCapabilities). A missing one says what its checks
+// turn into: the SKIP reason naming the config option, and the poison paths that need it.
 #pragma once
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace cxlrig {
 
 struct CapabilityLine {
-  std::string name;     // "fsdev_dax"
-  bool present = false;
-  std::string gates;    // what needs it
+  std::string key;       // "driver:fsdev_dax"
+  bool present = false;  // only a JSON true counts
+  std::string missing;   // the SKIP reason when absent
+  std::string used_by;   // "--inject madvise, hard_offline", or ""
 };
 
 std::vector<CapabilityLine> capability_lines(const nlohmann::json& caps);

@@ -11,18 +11,20 @@ namespace {
 // arch/x86/kernel/cpu/mce/core.c (uc_decode_notifier: 0; kill_me_maybe: MF_ACTION_REQUIRED,
 // plus MF_MUST_KILL only when the MCE leaves RIPV clear, which ours never does).
 const std::vector<PathTraits> kTraits = {
-    {PoisonPath::kMadvise, "madvise", kMfActionRequired | kMfCountIncreased | kMfSwSimulated, false, false, true, true},
-    {PoisonPath::kCorruptPfn, "corrupt_pfn", kMfSwSimulated, false, false, false, true},
-    {PoisonPath::kHardOffline, "hard_offline", kMfSwSimulated, false, false, false, true},
-    {PoisonPath::kMceAo, "mce_ao", 0, true, false, false, false},
-    {PoisonPath::kMceAr, "mce_ar", kMfActionRequired, true, false, false, true},
-    {PoisonPath::kCxlQmp, "cxl_qmp", std::nullopt, true, true, false, false},
-    {PoisonPath::kCxlDebugfs, "cxl_debugfs", std::nullopt, false, true, false, false},
+    {PoisonPath::kMadvise, kMfActionRequired | kMfCountIncreased | kMfSwSimulated, false, false, true, true,
+     {"syscall:madvise", "mm:memory_failure"}},
+    {PoisonPath::kCorruptPfn, kMfSwSimulated, false, false, false, true, {"debugfs:hwpoison"}},
+    {PoisonPath::kHardOffline, kMfSwSimulated, false, false, false, true, {"mm:memory_failure"}},
+    {PoisonPath::kMceAo, 0, true, false, false, false, {"cpu:mce", "mm:memory_failure"}},
+    {PoisonPath::kMceAr, kMfActionRequired, true, false, false, true, {"cpu:mce", "mm:memory_failure", "cpu:isolated"}},
+    {PoisonPath::kCxlQmp, std::nullopt, true, true, false, false, {"cxl:poison_trace", "cxl:poison_list"}},
+    {PoisonPath::kCxlDebugfs, std::nullopt, false, true, false, false,
+     {"cxl:poison_trace", "cxl:poison_list", "cxl:inject_poison"}},
 };
 }  // namespace
 
 const PathTraits& traits(PoisonPath p) { return kTraits.at(static_cast<size_t>(p)); }
-const char* to_string(PoisonPath p) { return traits(p).name; }
+const char* to_string(PoisonPath p) { return proto::name_of(p); }
 
 const std::vector<PoisonPath>& all_poison_paths() {
   static const std::vector<PoisonPath> all = [] {
@@ -34,11 +36,9 @@ const std::vector<PoisonPath>& all_poison_paths() {
 }
 
 PoisonPath poison_path_from(const std::string& s, const std::string& where) {
+  if (auto p = proto::poison_path_named(s)) return *p;
   std::string names;
-  for (auto& t : kTraits) {
-    if (s == t.name) return t.path;
-    names += (names.empty() ? "" : ", ") + std::string(t.name);
-  }
+  for (auto& [_, n] : proto::kPoisonPathNames) names += (names.empty() ? "" : ", ") + std::string(n);
   throw InputError(where, "unknown poison path \"" + s + "\"", "use one of: " + names);
 }
 

@@ -1,22 +1,17 @@
-// The ways poison reaches a kernel, and what each one does on the way: whether it calls
-// memory_failure() and with which flags, and in which task. The oracle's expectations
+// The ways poison reaches a kernel (their names are the protocol's, AgentProtocol.h), and
+// what each does on the way: whether it calls memory_failure() and with which flags, in
+// which task, and which capabilities the kernel needs for it. The oracle's expectations
 // follow from these facts (ExpectedObservations), so they are written down once, here.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "AgentProtocol.h"
+
 namespace cxlrig {
 
-enum class PoisonPath {
-  kMadvise,      // guest madvise(MADV_HWPOISON) on the mapping
-  kCorruptPfn,   // guest debugfs hwpoison/corrupt-pfn
-  kHardOffline,  // guest /sys/devices/system/memory/hard_offline_page
-  kMceAo,        // host HMP `mce`, action optional (memory scrubbing, SRAO)
-  kMceAr,        // host HMP `mce`, action required (data load, SRAR) on the pinned mapper's vCPU
-  kCxlQmp,       // host QMP cxl-inject-poison on the type-3 device, by DPA
-  kCxlDebugfs,   // guest debugfs cxl/memN/inject_poison, by DPA
-};
+using PoisonPath = proto::PoisonPath;
 
 // memory_failure() flags (include/linux/mm.h).
 inline constexpr int kMfActionRequired = 1 << 1;
@@ -26,7 +21,6 @@ inline constexpr int kMfSwSimulated = 1 << 5;
 
 struct PathTraits {
   PoisonPath path;
-  const char* name;
   // The flags memory_failure() is entered with; empty when the path never calls it
   // (CXL device poison only lands in the device's poison list).
   std::optional<int> mf_flags;
@@ -36,6 +30,9 @@ struct PathTraits {
   // memory_failure() runs in a task that shares the mapper's mm: the agent itself
   // (madvise, debugfs/sysfs writes) or its pinned spinner thread (MCE AR, task_work).
   bool runs_in_mapper = false;
+  // Capability keys (proto::kCapabilities) the kernel must offer; the first one missing
+  // names the SKIP reason.
+  std::vector<std::string> requires_;
 };
 
 const PathTraits& traits(PoisonPath p);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 
+#include "Capabilities.h"
 #include "InputError.h"
 #include "JsonFile.h"
 #include "SpecFields.h"
@@ -88,6 +89,7 @@ DcdSpec parse_dcd(const json& d, const std::string& w) {
   s.driver = d.value("driver", "device_dax");
   if (s.driver != "device_dax") throw InputError(w + ".driver", "extents are checked on device_dax only", "use device_dax");
   s.requires_ = strings(d, "requires", w);
+  check_capability_keys(s.requires_, w + ".requires");
   if (!d.contains("extents") || !d["extents"].is_array() || d["extents"].empty())
     throw InputError(w + ".extents", "needs a non-empty list of {offset, len}");
   for (size_t i = 0; i < d["extents"].size(); ++i) {
@@ -135,6 +137,7 @@ Scenario parse_scenario(const json& j, const std::string& w) {
       if (!path_applies(p, sd, true))
         throw InputError(dw + ".paths", std::string(to_string(p)) + " needs a mapping: only a mapped device_dax device has one");
     sd.requires_ = strings(d, "requires", dw);
+    check_capability_keys(sd.requires_, dw + ".requires");
     s.devices.push_back(sd);
   }
   for (auto& p : strings(j, "points", w)) {

@@ -79,7 +79,7 @@ void Vm::on_agent_line(const std::string& line) {
   agent_log_.flush();
   AgentReply r = parse_agent_line(line);  // a malformed reply throws out of the loop
   if (!r.event.empty()) {
-    if (r.event == "ready") ready_ = r.result;
+    if (r.event == proto::kReadyEvent) ready_ = r.result;
     return;
   }
   agent_replies_[*r.id] = std::move(r);
@@ -121,9 +121,9 @@ nlohmann::json Vm::agent(const std::string& op, const nlohmann::json& args, Mill
   AgentReply r = std::move(agent_replies_.at(id));
   agent_replies_.erase(id);
   if (!r.ok) {
-    AgentFailure f = *r.error;
-    f.op = op;
-    throw AgentStepError(f);
+    // The agent could not read what we sent: the two binaries disagree on the protocol.
+    if (r.error->err == proto::kProtocolErrno) throw MalformedReply(op, "the agent refused the request: " + r.error->msg);
+    throw AgentStepError(AgentFailure{op, *r.error});
   }
   return r.result;
 }

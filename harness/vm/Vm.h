@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "AgentProtocol.h"
+#include "AgentChannel.h"
 #include "ConsoleWatch.h"
 #include "InputError.h"
 #include "LineChannel.h"
@@ -23,8 +23,6 @@
 #include "VmBackend.h"
 
 namespace cxlrig {
-
-using Millis = std::chrono::milliseconds;
 
 class Interrupted : public std::runtime_error {
  public:
@@ -37,13 +35,13 @@ class GuestTimeout : public InfraError {
   using InfraError::InfraError;
 };
 
-class Vm {
+class Vm : public AgentChannel {
  public:
   // Creates the listening sockets (QEMU connects to them) and the backend's guest
   // definition; does not start QEMU.
   Vm(boost::asio::io_context& ioc, const Topology& topo, const BootSpec& boot, Accel accel, const BackendSpec& backend,
      VmLogs logs, ConsoleWatch& console);
-  ~Vm();
+  ~Vm() override;
   Vm(const Vm&) = delete;
   Vm& operator=(const Vm&) = delete;
 
@@ -51,7 +49,7 @@ class Vm {
   std::pair<std::string, std::string> definition() const { return backend_->definition(); }
   void start(Millis connect_timeout);             // launch, accept channels, QMP handshake
   nlohmann::json wait_ready(Millis timeout);       // the agent's ready event
-  nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout);
+  nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout) override;
   nlohmann::json qmp(const std::string& execute, const nlohmann::json& args, Millis timeout);
   // The reply or QEMU's error as a value, for commands whose refusal is what is checked;
   // no reply within `timeout` still throws.

@@ -26,13 +26,15 @@ TEST(KernelInfo, Debian73OffersFsdevButNoDcdOrSanitizers) {
   auto dir = fresh_out_dir("kernel-info-7.3");
   auto r = run_cxlrig({"kernel", "info", "--kernel", "7.3"}, dir);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  expect_line(r.output, "fsdev_dax", true);
-  expect_line(r.output, "dcd", false);
-  expect_line(r.output, "hwpoison inject", true);
-  expect_line(r.output, "kprobe events", true);
-  expect_line(r.output, "kprobe dax_holder_notify_failure", true);
-  expect_line(r.output, "KASAN", false);
-  expect_line(r.output, "KCSAN", false);
+  expect_line(r.output, "driver:fsdev_dax", true);
+  expect_line(r.output, "cxl:dcd", false);
+  expect_line(r.output, "debugfs:hwpoison", true);
+  expect_line(r.output, "trace:kprobe_events", true);
+  expect_line(r.output, "kprobe:dax_holder_notify_failure", true);
+  expect_line(r.output, "syscall:madvise", true);
+  expect_line(r.output, "kernel:kasan", false);
+  expect_line(r.output, "kernel:kcsan", false);
+  expect_line(r.output, "kernel:lockdep", false);
   const auto& caps = r.results["capabilities"];
   EXPECT_EQ(caps["driver:fsdev_dax"], true);
   EXPECT_EQ(caps["cxl:dcd"], false);
@@ -46,8 +48,8 @@ TEST(KernelInfo, Debian612HasNoFsdev) {
   auto dir = fresh_out_dir("kernel-info-6.12");
   auto r = run_cxlrig({"kernel", "info", "--kernel", "6.12", "--topology", "vmem-1"}, dir);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  expect_line(r.output, "fsdev_dax", false);
-  expect_line(r.output, "device_dax", true);
-  expect_line(r.output, "hwpoison inject", true);
+  expect_line(r.output, "driver:fsdev_dax", false);
+  expect_line(r.output, "driver:device_dax", true);
+  expect_line(r.output, "debugfs:hwpoison", true);
   EXPECT_FALSE(r.results["capabilities"].contains("dcd_probe")) << "vmem-1 has no DCD device to look at";
 }
