@@ -81,7 +81,9 @@ int main(int argc, char** argv) {
   std::printf("%7s %12s %12s %12s %12s %12s\n", "ranges", "layout ms/r", "bind ms/r", "inject ms/r", "teardown ms/r", "layout wall s");
   double wall256 = 0;
   for (unsigned n : {4u, 64u, 256u}) {
-    json sc = {{"name", "bench-" + std::to_string(n)},
+    json sc = {{"kind", "layout_poison"},
+               {"name", "bench-" + std::to_string(n)},
+               {"guards", {"bench"}},
                {"topology", "vmem-1"},
                {"timeout_s", 1200},
                {"devices", {{{"driver", "device_dax"}, {"ranges", n}, {"align", "4K"}, {"requires", {"driver:device_dax"}}}}},

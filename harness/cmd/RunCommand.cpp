@@ -9,6 +9,7 @@
 #include "CapabilityReport.h"
 #include "ConsoleScanner.h"
 #include "DcdPlan.h"
+#include "ScenarioFit.h"
 #include "Oracle.h"
 #include "Artifacts.h"
 #include "Initramfs.h"
@@ -107,7 +108,7 @@ int run_command(const RunOptions& o) {
     // Scenario and topology must agree before anything boots: the region must exist as
     // planned, and DC extents must fit both the DC region and the fallback region.
     const RegionPlan plan = plan_region(topo, 0);
-    if (scenario.dcd && topo.first_dcd()) check_dcd_fits(*scenario.dcd, topo, *topo.first_dcd(), plan.size);
+    check_scenario_fits(scenario, topo, plan, o.topology.empty() ? scenario.name + ".topology" : "--topology");
     std::vector<PoisonPath> inject;
     if (!o.inject.empty()) inject = poison_paths_from_list(o.inject, "--inject");
     if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
@@ -189,7 +190,7 @@ int run_command(const RunOptions& o) {
     r.error = "interrupted by signal " + std::to_string(interrupt_signal()) + "; QEMU stopped, artifacts kept";
   } catch (const AgentStepError& e) {
     r.error_code = kExitFail;
-    r.rows.push_back(setup_failure_row("", "", e.failure.op, e.failure.error.err, e.what()));
+    r.rows.push_back(setup_failure_row("setup/" + e.failure.op, "", "", e.failure.op, e.failure.error.err, e.what()));
   } catch (const std::exception& e) {
     r.error_code = kExitInfra;
     r.error = e.what();

@@ -49,7 +49,7 @@ nlohmann::json PoisonInjector::host_action(const InjectionRequest& r) {
   // instruction on resume. Otherwise resume and look again.
   // Resumes the VM however a look ends (a failed resume shows up as the next step's timeout).
   struct Resume {
-    Vm& vm;
+    Guest& vm;
     Millis timeout;
     ~Resume() {
       try {

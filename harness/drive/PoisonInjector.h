@@ -9,7 +9,7 @@
 #include "HdmDecoder.h"
 #include "Observation.h"
 #include "PoisonPath.h"
-#include "Vm.h"
+#include "Guest.h"
 
 namespace cxlrig {
 
@@ -32,12 +32,12 @@ std::string mce_command(PoisonPath path, int cpu, uint64_t phys);
 
 class PoisonInjector {
  public:
-  PoisonInjector(Vm& vm, Millis step_timeout) : vm_(vm), timeout_(step_timeout) {}
+  PoisonInjector(Guest& guest, Millis step_timeout) : vm_(guest), timeout_(step_timeout) {}
   InjectionObservation inject(const InjectionRequest& r);
 
  private:
   nlohmann::json host_action(const InjectionRequest& r);
-  Vm& vm_;
+  Guest& vm_;
   Millis timeout_;
 };
 

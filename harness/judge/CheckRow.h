@@ -21,6 +21,7 @@ struct ObserverCell {
 };
 
 struct CheckRow {
+  std::string key;          // stable across kernels and nights (RowKey.h)
   std::string id;           // for people: names the kernel gave (dax0.1/r2/first/madvise)
   size_t layout = 0;
   std::string device;       // daxX.Y

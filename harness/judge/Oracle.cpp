@@ -11,8 +11,9 @@ namespace cxlrig {
 
 namespace {
 
-CheckRow base_row(const PoisonTarget& t, const std::string& device, const std::string& driver) {
+CheckRow base_row(const RowOrigin& origin, const PoisonTarget& t, const std::string& device, const std::string& driver) {
   CheckRow row;
+  row.key = injection_key(origin, t.range, t.point, to_string(t.path));
   row.id = device + "/" + (t.range ? "r" + std::to_string(*t.range) : std::string("hole")) + "/" + t.point + "/" +
            to_string(t.path);
   row.device = device;
@@ -209,9 +210,10 @@ void judge_cxl(CheckRow& row, uint64_t phys, const std::optional<DpaTarget>& dpa
 
 }  // namespace
 
-CheckRow judge_readback(const std::string& device, const std::string& driver, const RangeTable& model,
-                        const DeviceReadback& rb) {
+CheckRow judge_readback(const RowOrigin& origin, const std::string& device, const std::string& driver,
+                        const RangeTable& model, const DeviceReadback& rb) {
   CheckRow row;
+  row.key = device_key(origin, "readback");
   row.id = device + "/readback";
   row.device = device;
   row.driver = driver;
@@ -234,10 +236,10 @@ CheckRow judge_readback(const std::string& device, const std::string& driver, co
   return row;
 }
 
-CheckRow judge_injection(const PoisonTarget& t, const std::string& device, const std::string& driver,
+CheckRow judge_injection(const RowOrigin& origin, const PoisonTarget& t, const std::string& device, const std::string& driver,
                          const DeviceLayout& model, const InjectionContext& ctx, const InjectionObservation& obs,
                          const std::optional<DpaTarget>& dpa) {
-  CheckRow row = base_row(t, device, driver);
+  CheckRow row = base_row(origin, t, device, driver);
   auto hit = model.table.locate(t.phys);
   row.expected = hit ? hex(hit->dev_offset) : "outside";
   if (t.inside != hit.has_value() || (t.inside && t.range && hit->index != *t.range)) {
@@ -270,9 +272,10 @@ CheckRow judge_injection(const PoisonTarget& t, const std::string& device, const
   return row;
 }
 
-CheckRow setup_failure_row(const std::string& device, const std::string& driver, const std::string& op, int err,
-                           const std::string& why) {
+CheckRow setup_failure_row(const std::string& key, const std::string& device, const std::string& driver,
+                           const std::string& op, int err, const std::string& why) {
   CheckRow row;
+  row.key = key;
   row.id = (device.empty() ? std::string("setup") : device + "/setup") + "/" + op;
   row.device = device;
   row.driver = driver;
@@ -285,9 +288,9 @@ CheckRow setup_failure_row(const std::string& device, const std::string& driver,
   return row;
 }
 
-CheckRow skip_row(const PoisonTarget& t, const std::string& device, const std::string& driver,
+CheckRow skip_row(const RowOrigin& origin, const PoisonTarget& t, const std::string& device, const std::string& driver,
                   const std::string& reason) {
-  CheckRow row = base_row(t, device, driver);
+  CheckRow row = base_row(origin, t, device, driver);
   row.verdict = Verdict::kSkip;
   row.reason = reason;
   row.expected = "-";

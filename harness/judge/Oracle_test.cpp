@@ -9,10 +9,11 @@ using namespace cxlrig;
 
 namespace {
 constexpr uint64_t MiB = 1ull << 20;
+const RowOrigin kOrigin{"", 0, 11};
 
 Scenario scenario(const char* extra = "") {
   return parse_scenario(nlohmann::json::parse(std::string(R"({
-    "name": "t", "devices": [
+    "kind": "layout_poison", "name": "t", "topology": "vmem-1", "devices": [
       {"driver": "fsdev_dax", "ranges": 3},
       {"driver": "device_dax", "ranges": 3}],
     "outside": {"device": 0})") + extra + "}"), "t");
@@ -121,7 +122,7 @@ TEST(Oracle, FixedKernelPassesEveryNotifyRow) {
   for (auto& t0 : plan_targets(s, l, {PoisonPath::kCorruptPfn, PoisonPath::kHardOffline})) {
     if (t0.device != 0 || !t0.inside) continue;
     ++judged;
-    auto row = judge_injection(t0, "dax0.0", "fsdev_dax", model, fsdev_ctx(t0),
+    auto row = judge_injection(kOrigin, t0, "dax0.0", "fsdev_dax", model, fsdev_ctx(t0),
                                notify_obs(t0.phys, [&](uint64_t p) { return model.table.locate(p)->dev_offset; }));
     EXPECT_EQ(row.verdict, Verdict::kPass) << row.id << ": " << row.reason;
     EXPECT_NE(row.cell("notify"), nullptr);
@@ -140,7 +141,7 @@ TEST(Oracle, OldFsdevBugFailsEveryRangeButTheFirst) {
   int pass = 0, fail = 0;
   for (auto& t : plan_targets(s, l, {PoisonPath::kCorruptPfn})) {
     if (t.device != 0 || !t.inside) continue;
-    auto row = judge_injection(t, "dax0.0", "fsdev_dax", model, fsdev_ctx(t), notify_obs(t.phys, [&](uint64_t p) { return p - r0; }));
+    auto row = judge_injection(kOrigin, t, "dax0.0", "fsdev_dax", model, fsdev_ctx(t), notify_obs(t.phys, [&](uint64_t p) { return p - r0; }));
     if (*t.range == 0) {
       EXPECT_EQ(row.verdict, Verdict::kPass) << row.id;
       ++pass;
@@ -160,7 +161,7 @@ TEST(Oracle, MissingNotifyWrongPfnOrWrongFlagsFail) {
   PoisonTarget t{0, 0, true, "first", l.devices[0].table.ranges()[0].start, PoisonPath::kCorruptPfn, false};
   InjectionObservation none;
   none.mf_probe_armed = true;
-  auto row = judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), none);
+  auto row = judge_injection(kOrigin, t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), none);
   EXPECT_EQ(row.verdict, Verdict::kFail);
   EXPECT_NE(row.reason.find("not called"), std::string::npos);
   EXPECT_NE(row.reason.find("memory_failure() was not entered"), std::string::npos);
@@ -168,7 +169,7 @@ TEST(Oracle, MissingNotifyWrongPfnOrWrongFlagsFail) {
 
   auto wrong = notify_obs(t.phys, [](uint64_t) { return uint64_t{0}; });
   wrong.events[0].fields["pfn"] = hex(t.phys / 4096 + 1);
-  row = judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), wrong);
+  row = judge_injection(kOrigin, t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), wrong);
   EXPECT_EQ(row.cell("mf")->verdict, Verdict::kFail);
 
   // An AR machine check must reach the holder with MF_ACTION_REQUIRED.
@@ -177,7 +178,7 @@ TEST(Oracle, MissingNotifyWrongPfnOrWrongFlagsFail) {
   auto o = notify_obs(t.phys, [](uint64_t) { return uint64_t{0}; }, 0);
   o.qmp = {{"guest", "inject", true}, {"guest", "inject", false}};
   o.signals.push_back({7, kSiKernel, 0, 0});
-  row = judge_injection(ar, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(ar), o);
+  row = judge_injection(kOrigin, ar, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(ar), o);
   EXPECT_EQ(row.cell("notify")->verdict, Verdict::kFail);
   EXPECT_EQ(row.cell("mf")->verdict, Verdict::kFail);
   EXPECT_EQ(row.cell("sigbus")->verdict, Verdict::kPass);
@@ -187,20 +188,20 @@ TEST(Oracle, OutsideAcceptsU64MaxOrSilenceButNotAnOffset) {
   auto l = layout();
   PoisonTarget t{0, std::nullopt, false, "outside", l.hole.start, PoisonPath::kHardOffline, true};
   auto fixed = notify_obs(t.phys, [](uint64_t) { return kOffsetOutside; });
-  EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), fixed).verdict, Verdict::kPass);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), fixed).verdict, Verdict::kPass);
   auto silent = fixed;  // memory_failure() finds no pgmap: nobody is notified
   silent.events.pop_back();
-  EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), silent).verdict, Verdict::kPass);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), silent).verdict, Verdict::kPass);
   auto bogus = notify_obs(t.phys, [](uint64_t) { return uint64_t{0x2000}; });
-  EXPECT_EQ(judge_injection(t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), bogus).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(t), bogus).verdict, Verdict::kFail);
 
   PoisonTarget pfn = t;  // corrupt-pfn refuses a pfn without a struct page before memory_failure()
   pfn.path = PoisonPath::kCorruptPfn;
   InjectionObservation refused;
   refused.mf_probe_armed = true;
   refused.err = 6;
-  EXPECT_EQ(judge_injection(pfn, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(pfn), refused).verdict, Verdict::kPass);
-  EXPECT_EQ(judge_injection(pfn, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(pfn), fixed).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_injection(kOrigin, pfn, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(pfn), refused).verdict, Verdict::kPass);
+  EXPECT_EQ(judge_injection(kOrigin, pfn, "dax0.0", "fsdev_dax", l.devices[0], fsdev_ctx(pfn), fixed).verdict, Verdict::kFail);
 }
 
 TEST(Oracle, SigbusPerPath) {
@@ -212,7 +213,7 @@ TEST(Oracle, SigbusPerPath) {
   const uint64_t base = 0x7f0000000000;
   auto judge = [&](PoisonPath p, bool early, const InjectionObservation& o) {
     PoisonTarget t{1, 1, true, "interior", phys, p, early};
-    return judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(p, early), o);
+    return judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(p, early), o);
   };
   const SigInfo ar{7, kBusMceerrAr, base + off, 12}, ao{7, kBusMceerrAo, base + off, 12};
   for (auto p : {PoisonPath::kMadvise, PoisonPath::kCorruptPfn, PoisonPath::kHardOffline, PoisonPath::kMceAr}) {
@@ -248,11 +249,11 @@ TEST(Oracle, SigbusAt2MiBAlignReportsTheBlock) {
   DeviceLayout model{RangeTable({{0x400000000, 0x400000000 + 4 * MiB - 1}, {0x3f0000000, 0x3f0000000 + 4 * MiB - 1}}), 2 * MiB};
   PoisonTarget t{0, 1, true, "interior", 0x3f0000000 + 3 * MiB, PoisonPath::kMceAo, true};
   auto o = dax_obs(t.phys, t.path, {{7, kBusMceerrAo, 0x7f0000000000 + 7 * MiB, 21}});
-  auto row = judge_injection(t, "dax0.0", "device_dax", model, dax_ctx(t.path), o);
+  auto row = judge_injection(kOrigin, t, "dax0.0", "device_dax", model, dax_ctx(t.path), o);
   EXPECT_EQ(row.verdict, Verdict::kPass) << row.reason;
   EXPECT_EQ(row.expected, hex(7 * MiB));
   o.signals[0].addr = 0x7f0000000000 + 4 * MiB;  // the wrong block
-  EXPECT_EQ(judge_injection(t, "dax0.0", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.0", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kFail);
 }
 
 TEST(Oracle, DevicePoisonChecksHpaDpaClearAndSilence) {
@@ -265,7 +266,7 @@ TEST(Oracle, DevicePoisonChecksHpaDpaClearAndSilence) {
   o.mf_probe_armed = true;
   o.listed = {{"mem0", "region0", phys, dpa.dpa, 64, "Injected"}};
   auto judge = [&](const InjectionObservation& x) {
-    return judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(t.path), x, dpa);
+    return judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(t.path), x, dpa);
   };
   EXPECT_EQ(judge(o).verdict, Verdict::kPass) << judge(o).reason;
   auto hpa = o;
@@ -290,7 +291,7 @@ TEST(Oracle, FailedInjectionIsAFailureNotAPass) {
   PoisonTarget t{1, 0, true, "first", l.devices[1].table.ranges()[0].start, PoisonPath::kMceAo, true};
   InjectionObservation o;
   o.err_text = "HMP mce: Guest CPU does not support MCA broadcast";
-  auto row = judge_injection(t, "dax0.1", "device_dax", l.devices[1], dax_ctx(t.path), o);
+  auto row = judge_injection(kOrigin, t, "dax0.1", "device_dax", l.devices[1], dax_ctx(t.path), o);
   EXPECT_EQ(row.verdict, Verdict::kFail);
   EXPECT_NE(row.reason.find("MCA broadcast"), std::string::npos);
 }
@@ -298,16 +299,16 @@ TEST(Oracle, FailedInjectionIsAFailureNotAPass) {
 TEST(Oracle, ReadbackMismatchFailsOnItsOwn) {
   RangeTable model({{0x3d4000000, 0x3d4ffffff}, {0x3d1000000, 0x3d17fffff}});
   DeviceReadback good{{{0x3d4000000, 0x3d4ffffff}, {0x3d1000000, 0x3d17fffff}}, {0, 0x1000}, 0x1800000};
-  EXPECT_EQ(judge_readback("dax0.0", "fsdev_dax", model, good).verdict, Verdict::kPass);
+  EXPECT_EQ(judge_readback(kOrigin, "dax0.0", "fsdev_dax", model, good).verdict, Verdict::kPass);
   auto sorted = good;  // a kernel that sorted the ranges instead of keeping write order
   std::swap(sorted.ranges[0], sorted.ranges[1]);
-  EXPECT_EQ(judge_readback("dax0.0", "fsdev_dax", model, sorted).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_readback(kOrigin, "dax0.0", "fsdev_dax", model, sorted).verdict, Verdict::kFail);
   auto pg = good;
   pg.page_offsets[1] = 0x800;
-  EXPECT_EQ(judge_readback("dax0.0", "fsdev_dax", model, pg).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_readback(kOrigin, "dax0.0", "fsdev_dax", model, pg).verdict, Verdict::kFail);
   auto sz = good;
   sz.size = 0x1000000;  // a size not a multiple of 2 MiB is silently ignored by the kernel
-  EXPECT_EQ(judge_readback("dax0.0", "fsdev_dax", model, sz).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_readback(kOrigin, "dax0.0", "fsdev_dax", model, sz).verdict, Verdict::kFail);
 }
 
 // A kernel without CONFIG_ADVISE_SYSCALLS answers madvise() with ENOSYS before
@@ -319,14 +320,14 @@ TEST(Oracle, InjectionRefusedBeforeMemoryFailureIsSkip) {
   InjectionObservation o;
   o.mf_probe_armed = true;
   o.err = 38;  // ENOSYS
-  auto row = judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(t.path), o);
+  auto row = judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(t.path), o);
   EXPECT_EQ(row.verdict, Verdict::kSkip);
   EXPECT_EQ(row.reason, "madvise: ENOSYS: the kernel lacks CONFIG_ADVISE_SYSCALLS");
   EXPECT_EQ(row.details["errno"], 38);
   o.err = 1;  // EPERM: lockdown
-  EXPECT_EQ(judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kSkip);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kSkip);
   o.err = 5;  // EIO: memory_failure() ran and failed: that is judged
-  EXPECT_EQ(judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kFail);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kFail);
 }
 
 // An MCE AO window waits for memory_failure()'s kretprobe; if the wait timed out, an entry
@@ -339,9 +340,9 @@ TEST(Oracle, MemoryFailureThatNeverReturnedFails) {
   const SigInfo ao{7, kBusMceerrAo, 0x7f0000000000 + model.table.locate(phys)->dev_offset, 12};
   auto o = dax_obs(phys, t.path, {ao});
   o.waited_for_return = true;
-  EXPECT_EQ(judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kPass);
+  EXPECT_EQ(judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(t.path), o).verdict, Verdict::kPass);
   o.event_seen = false;
-  auto row = judge_injection(t, "dax0.1", "device_dax", model, dax_ctx(t.path), o);
+  auto row = judge_injection(kOrigin, t, "dax0.1", "device_dax", model, dax_ctx(t.path), o);
   EXPECT_EQ(row.cell("mf")->verdict, Verdict::kFail);
   EXPECT_NE(row.reason.find("did not return"), std::string::npos) << row.reason;
 }

@@ -38,6 +38,7 @@ CheckRow judge_region(const RegionPlan& plan, const proto::CxlCreateRegion::Repl
   CheckRow row;
   const std::string name = rb.region.empty() ? "?" : rb.region;
   row.id = name + "/topology";
+  row.key = "region" + std::to_string(plan.index) + "/topology";
   row.device = name;
   row.driver = "cxl_region";
   row.point = "setup";

@@ -16,6 +16,7 @@ RegionPlan plan_region(const Topology& t, size_t ri) {
   const FixedWindow& w = t.windows.at(r.window);
   const std::string where = t.name + ".regions[" + std::to_string(ri) + "].memdevs";
   RegionPlan p;
+  p.index = ri;
   p.mode = r.mode;
   p.window = r.window;
   p.granularity = r.granularity;

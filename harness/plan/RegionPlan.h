@@ -12,6 +12,7 @@
 namespace cxlrig {
 
 struct RegionPlan {
+  size_t index = 0;                           // the topology's regions[index]
   std::string mode;                           // "ram" or "pmem"
   size_t window = 0;                          // root decoder index (CFMWS order)
   std::vector<uint64_t> serials;              // by interleave position

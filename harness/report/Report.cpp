@@ -90,7 +90,8 @@ nlohmann::json to_results_json(const RunResult& r) {
     nlohmann::json cells = nlohmann::json::object();
     for (auto& cell : c.cells)
       cells[cell.observer] = {{"expected", cell.expected}, {"observed", cell.observed}, {"verdict", to_string(cell.verdict)}};
-    checks.push_back({{"id", c.id},
+    checks.push_back({{"key", c.key},
+                      {"id", c.id},
                       {"layout", c.layout},
                       {"device", c.device},
                       {"driver", c.driver},
@@ -111,7 +112,7 @@ nlohmann::json to_results_json(const RunResult& r) {
   const int code = r.exit_code();
   nlohmann::json kernel = r.kernel;
   if (!r.kernel_release.empty()) kernel["release"] = r.kernel_release;
-  return {{"schema", "cxlrig.results/2"},
+  return {{"schema", "cxlrig.results/3"},
           {"cxlrig_version", CXLRIG_VERSION},
           {"scenario", r.scenario},
           {"guards", r.guards},
@@ -163,8 +164,9 @@ std::string to_junit_xml(const RunResult& r) {
   for (auto& c : r.rows) {
     auto tc = suite.append_child("testcase");
     tc.append_attribute("classname") = ("cxlrig." + r.scenario + "." + c.driver).c_str();
-    tc.append_attribute("name") = c.id.c_str();
-    std::string detail = "phys=" + (c.phys ? hex(*c.phys) : std::string("-")) + " offset=" + c.expected + " path=" + c.path;
+    // The stable key names the testcase, so a CI system tracks it across kernels and nights.
+    tc.append_attribute("name") = (c.key.empty() ? c.id : c.key).c_str();
+    std::string detail = c.id + ": phys=" + (c.phys ? hex(*c.phys) : std::string("-")) + " offset=" + c.expected + " path=" + c.path;
     for (auto& cell : c.cells) detail += " " + cell.observer + "=" + cell.observed + "(want " + cell.expected + ")";
     if (c.verdict == Verdict::kFail) {
       auto f = tc.append_child("failure");

@@ -1,5 +1,5 @@
 // The run's outcome and its three renderings: the terminal table, results.json
-// (schema "cxlrig.results/2", documented in README) and junit.xml.
+// (schema "cxlrig.results/3", documented in README) and junit.xml.
 #pragma once
 #include <optional>
 #include <string>

@@ -84,7 +84,7 @@ TEST(Report, FailingCellIsMarkedAndReproduceLinePrinted) {
 
 TEST(Report, ResultsJsonSchema) {
   auto j = to_results_json(sample());
-  EXPECT_EQ(j["schema"], "cxlrig.results/2");
+  EXPECT_EQ(j["schema"], "cxlrig.results/3");
   EXPECT_EQ(j["summary"]["pass"], 1);
   EXPECT_EQ(j["checks"][1]["verdict"], "SKIP");
   EXPECT_EQ(j["checks"][0]["phys"], "0x3d4000000");

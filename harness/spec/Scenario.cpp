@@ -105,64 +105,153 @@ DcdSpec parse_dcd(const json& d, const std::string& w) {
   return s;
 }
 
-Scenario parse_scenario(const json& j, const std::string& w) {
-  only_keys(j, w, {"name", "description", "guards", "topology", "timeout_s", "layouts", "devices", "points", "outside",
-                 "range_limit", "dcd"});
-  Scenario s;
-  if (!j.contains("name") || !j["name"].is_string()) throw InputError(w + ".name", "missing or not a string");
-  s.name = j["name"].get<std::string>();
-  s.description = j.value("description", "");
-  s.guards = strings(j, "guards", w);
-  s.topology = j.value("topology", "vmem-1");
-  s.timeout_s = j.contains("timeout_s") ? positive(j["timeout_s"], w + ".timeout_s") : 240;
-  s.layouts = j.contains("layouts") ? positive(j["layouts"], w + ".layouts") : 1;
-  if (!j.contains("devices") || !j["devices"].is_array() || j["devices"].empty())
-    throw InputError(w + ".devices", "needs a non-empty list of devices");
-  for (size_t i = 0; i < j["devices"].size(); ++i) {
-    const auto& d = j["devices"][i];
-    auto dw = w + ".devices[" + std::to_string(i) + "]";
-    only_keys(d, dw, {"driver", "ranges", "align", "order", "map", "paths", "requires"});
-    ScenarioDevice sd;
-    sd.driver = d.value("driver", "");
-    if (sd.driver != "device_dax" && sd.driver != "fsdev_dax")
-      throw InputError(dw + ".driver", "unknown driver \"" + sd.driver + "\"", "use device_dax or fsdev_dax");
-    parse_ranges(d, dw + ".ranges", sd.shape);
-    parse_aligns(d, dw + ".align", sd.shape);
-    parse_orders(d, dw + ".order", sd.shape);
-    sd.map = d.value("map", true);
-    if (sd.map && sd.fsdev()) sd.map = false;  // fsdev_dax has no character device to map
-    for (auto& p : strings(d, "paths", dw)) sd.paths.push_back(poison_path_from(p, dw + ".paths"));
-    if (d.contains("paths") && sd.paths.empty()) throw InputError(dw + ".paths", "needs at least one poison path", "omit it for every path");
-    for (auto p : sd.paths)
-      if (!path_applies(p, sd, true))
-        throw InputError(dw + ".paths", std::string(to_string(p)) + " needs a mapping: only a mapped device_dax device has one");
-    sd.requires_ = strings(d, "requires", dw);
-    check_capability_keys(sd.requires_, dw + ".requires");
-    s.devices.push_back(sd);
-  }
+namespace {
+
+struct KindFields {
+  ScenarioKind kind;
+  const char* name;
+  std::set<std::string> fields;  // beyond the common ones
+};
+
+const std::vector<KindFields>& kinds() {
+  static const std::vector<KindFields> k = {
+      {ScenarioKind::kLayoutPoison, "layout_poison", {"layouts", "devices", "points", "outside"}},
+      {ScenarioKind::kStaticDevice, "static_device", {"devices", "points"}},
+      {ScenarioKind::kDcd, "dcd", {"dcd", "points"}},
+      {ScenarioKind::kRangeLimit, "range_limit", {"range_limit"}},
+  };
+  return k;
+}
+
+const std::set<std::string> kCommonFields = {"kind", "name", "description", "guards", "topology", "timeout_s", "requires"};
+
+ScenarioDevice parse_device(const json& d, const std::string& dw, ScenarioKind kind) {
+  // A static device keeps the one range the kernel gave it: no shape to draw.
+  if (kind == ScenarioKind::kStaticDevice) only_keys(d, dw, {"driver", "map", "paths", "requires"});
+  else only_keys(d, dw, {"driver", "ranges", "align", "order", "map", "paths", "requires"});
+  ScenarioDevice sd;
+  sd.driver = str(d, "driver", dw);
+  if (sd.driver != "device_dax" && sd.driver != "fsdev_dax")
+    throw InputError(dw + ".driver", "unknown driver \"" + sd.driver + "\"", "use device_dax or fsdev_dax");
+  parse_ranges(d, dw + ".ranges", sd.shape);
+  parse_aligns(d, dw + ".align", sd.shape);
+  parse_orders(d, dw + ".order", sd.shape);
+  sd.map = bool_or(d, "map", dw, true);
+  if (sd.map && sd.fsdev()) sd.map = false;  // fsdev_dax has no character device to map
+  for (auto& p : strings(d, "paths", dw)) sd.paths.push_back(poison_path_from(p, dw + ".paths"));
+  if (d.contains("paths") && sd.paths.empty()) throw InputError(dw + ".paths", "needs at least one poison path", "omit it for every path");
+  for (auto p : sd.paths)
+    if (!path_applies(p, sd, true))
+      throw InputError(dw + ".paths", std::string(to_string(p)) + " needs a mapping: only a mapped device_dax device has one");
+  sd.requires_ = strings(d, "requires", dw);
+  check_capability_keys(sd.requires_, dw + ".requires");
+  return sd;
+}
+
+std::vector<Point> parse_points(const json& j, const std::string& w) {
+  std::vector<Point> out;
   for (auto& p : strings(j, "points", w)) {
     bool ok = false;
     for (Point q : {Point::kFirst, Point::kInterior, Point::kLast, Point::kBefore, Point::kAfter})
-      if (p == to_string(q)) s.points.push_back(q), ok = true;
+      if (p == to_string(q)) out.push_back(q), ok = true;
     if (!ok) throw InputError(w + ".points", "unknown point \"" + p + "\"", "use first, interior, last, before or after");
   }
-  if (s.points.empty()) s.points = {Point::kFirst, Point::kInterior, Point::kLast};
-  if (j.contains("outside")) {
-    const auto& o = j["outside"];
-    only_keys(o, w + ".outside", {"device", "path"});
-    s.outside_device = o.value("device", 0);
-    if (s.outside_device < 0 || s.outside_device >= static_cast<int>(s.devices.size()))
-      throw InputError(w + ".outside.device", "no such device index");
-    s.outside_path = poison_path_from(o.value("path", "hard_offline"), w + ".outside.path");
-    if (!path_applies(s.outside_path, s.devices[s.outside_device], false))
-      throw InputError(w + ".outside.path", "a page outside every range has no mapping and no DPA",
-                       "use corrupt_pfn, hard_offline, mce_ao or mce_ar");
+  if (out.empty()) out = {Point::kFirst, Point::kInterior, Point::kLast};
+  return out;
+}
+
+RangeLimitSpec parse_range_limit(const json& r, const std::string& w) {
+  only_keys(r, w, {"driver", "granule", "align", "at_least"});
+  RangeLimitSpec s;
+  s.driver = str(r, "driver", w);
+  if (s.driver != "device_dax" && s.driver != "fsdev_dax")
+    throw InputError(w + ".driver", "unknown driver \"" + s.driver + "\"", "use device_dax or fsdev_dax");
+  if (r.contains("granule")) s.granule = parse_size(r["granule"], w + ".granule");
+  if (s.granule == 0 || s.granule % (2ull << 20))
+    throw InputError(w + ".granule", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
+  if (r.contains("align")) s.align = parse_size(r["align"], w + ".align");
+  s.at_least = positive(need(r, "at_least", w), w + ".at_least");
+  return s;
+}
+
+}  // namespace
+
+const char* to_string(ScenarioKind k) {
+  for (auto& x : kinds())
+    if (x.kind == k) return x.name;
+  return "?";
+}
+
+ScenarioKind scenario_kind_from(const std::string& s, const std::string& where) {
+  std::string names;
+  for (auto& x : kinds()) {
+    if (s == x.name) return x.kind;
+    names += (names.empty() ? "" : ", ") + std::string(x.name);
   }
-  if (j.contains("range_limit")) {
-    only_keys(j["range_limit"], w + ".range_limit", {"at_least"});
-    s.range_limit_at_least = positive(j["range_limit"].value("at_least", json(1)), w + ".range_limit.at_least");
+  throw InputError(where, "unknown scenario kind \"" + s + "\"", "use one of: " + names);
+}
+
+Scenario parse_scenario(const json& j, const std::string& w) {
+  if (!j.is_object()) throw InputError(w, "must be a JSON object");
+  Scenario s;
+  s.kind = scenario_kind_from(str(j, "kind", w), w + ".kind");
+  const KindFields* kf = nullptr;
+  for (auto& x : kinds())
+    if (x.kind == s.kind) kf = &x;
+  std::set<std::string> allowed = kCommonFields;
+  allowed.insert(kf->fields.begin(), kf->fields.end());
+  for (auto& [k, _] : j.items())
+    if (!allowed.count(k)) {
+      std::string owner;  // the kind that does have this field, if any
+      for (auto& x : kinds())
+        if (x.fields.count(k)) owner += (owner.empty() ? "" : " or ") + std::string(x.name);
+      throw InputError(w + "." + k, owner.empty() ? "unknown field" : "is not a field of a " + std::string(kf->name) +
+                                                                     " scenario (it belongs to " + owner + ")",
+                       "use one of: " + join(allowed));
+    }
+  s.name = str(j, "name", w);
+  s.description = str_or(j, "description", w, "");
+  s.guards = strings(j, "guards", w);
+  s.topology = str(j, "topology", w);
+  s.timeout_s = j.contains("timeout_s") ? positive(j["timeout_s"], w + ".timeout_s") : 240;
+  s.requires_ = strings(j, "requires", w);
+  check_capability_keys(s.requires_, w + ".requires");
+  if (j.contains("points")) s.points = parse_points(j, w);
+  else s.points = {Point::kFirst, Point::kInterior, Point::kLast};
+
+  switch (s.kind) {
+    case ScenarioKind::kLayoutPoison:
+    case ScenarioKind::kStaticDevice:
+      s.layouts = j.contains("layouts") ? positive(j["layouts"], w + ".layouts") : 1;
+      s.devices = list<ScenarioDevice>(j, "devices", w, [&](const json& d, const std::string& dw) {
+        return parse_device(d, dw, s.kind);
+      }, true);
+      if (s.devices.empty()) throw InputError(w + ".devices", "needs at least one device");
+      if (j.contains("outside")) {
+        const auto& o = j["outside"];
+        only_keys(o, w + ".outside", {"device", "path"});
+        s.outside_device = static_cast<int>(uint_field(o, "device", w + ".outside", 0u));
+        if (s.outside_device >= static_cast<int>(s.devices.size()))
+          throw InputError(w + ".outside.device", "no such device index");
+        s.outside_path = poison_path_from(str_or(o, "path", w + ".outside", "hard_offline"), w + ".outside.path");
+        if (!path_applies(s.outside_path, s.devices[s.outside_device], false))
+          throw InputError(w + ".outside.path", "a page outside every range has no mapping and no DPA",
+                           "use corrupt_pfn, hard_offline, mce_ao or mce_ar");
+      }
+      break;
+    case ScenarioKind::kDcd: {
+      s.dcd = parse_dcd(need(j, "dcd", w), w + ".dcd");
+      // The extent-shaped fallback lays the extents out on one device of the dcd's driver.
+      ScenarioDevice d;
+      d.driver = s.dcd->driver;
+      d.requires_ = {"driver:" + s.dcd->driver};
+      s.devices = {d};
+      break;
+    }
+    case ScenarioKind::kRangeLimit:
+      s.range_limit = parse_range_limit(need(j, "range_limit", w), w + ".range_limit");
+      break;
   }
-  if (j.contains("dcd")) s.dcd = parse_dcd(j["dcd"], w + ".dcd");
   return s;
 }
 

@@ -1,7 +1,8 @@
 // A scenario is data (guest-tests/scenarios/*.json), in the spirit of bpftrace's runtime
-// tests: what to lay out (a shape the seed draws layouts from), which driver, which poison
-// paths, what it requires (unmet requirements become SKIP rows with the reason), and the
-// upstream thread it guards.
+// tests: a `kind` that says what runs, a few declarative fields of that kind, what it
+// requires (checked against the protocol's capability table when the file is read, turned
+// into SKIP rows with the reason when the kernel lacks it), and the upstream thread it
+// guards. The file chooses the kind; nothing infers it from the topology.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,16 @@
 
 namespace cxlrig {
 
+enum class ScenarioKind {
+  kLayoutPoison,  // lay devices out through `mapping`, bind, poison their pages by every path
+  kStaticDevice,  // a pmem namespace's static dax device, bound to each driver in turn
+  kDcd,           // dynamic capacity extents over QMP, and their extent-shaped fallback
+  kRangeLimit,    // how many ranges `mapping` takes on one device, and whether it binds
+};
+const char* to_string(ScenarioKind k);
+// Throws InputError naming `where` and listing the kinds.
+ScenarioKind scenario_kind_from(const std::string& s, const std::string& where);
+
 // first/interior/last page of a range; before/after: the page just outside its start/end.
 enum class Point { kFirst, kInterior, kLast, kBefore, kAfter };
 const char* to_string(Point p);
@@ -25,28 +36,40 @@ struct ScenarioDevice {
   DeviceShape shape;                  // range count, alignments and orders to draw from
   bool map = true;                    // device_dax: mmap it and fault in the targets
   std::vector<PoisonPath> paths;      // empty: every path that applies to the driver
-  std::vector<std::string> requires_; // "driver:fsdev_dax", "kprobe:dax_holder_notify_failure", ...
+  std::vector<std::string> requires_; // capability keys, e.g. "driver:fsdev_dax"
   bool fsdev() const { return driver == "fsdev_dax"; }
 };
 
+struct RangeLimitSpec {
+  std::string driver = "device_dax";  // bound after the writes
+  uint64_t granule = 2ull << 20;      // each range's size (ZONE_DEVICE ranges are 2 MiB subsections)
+  uint64_t align = 4096;
+  unsigned at_least = 1;              // FAIL when `mapping` takes fewer
+};
+
 struct Scenario {
+  ScenarioKind kind = ScenarioKind::kLayoutPoison;
   std::string name;
   std::string description;
   std::vector<std::string> guards;    // upstream threads / commits this guards
   std::string topology;
   unsigned timeout_s = 240;
+  std::vector<std::string> requires_; // capability keys the whole scenario needs
+
+  // layout_poison and static_device (dcd: one device, its fallback's driver)
   unsigned layouts = 1;               // default for --layouts
   std::vector<ScenarioDevice> devices;
   std::vector<Point> points;
   // Poison a page of the region that no device owns, judged for this device.
   int outside_device = -1;
   PoisonPath outside_path = PoisonPath::kHardOffline;
-  // After the layouts, find how many ranges one device takes through `mapping`; a FAIL
-  // row when fewer than this (0: do not probe).
-  unsigned range_limit_at_least = 0;
-  // On topologies with a DCD device: extents to add and release over QMP, checked as dax
-  // ranges where the kernel takes them and as an extent-shaped layout where it cannot.
-  std::optional<DcdSpec> dcd;
+
+  std::optional<DcdSpec> dcd;                 // dcd
+  std::optional<RangeLimitSpec> range_limit;  // range_limit
+
+  // The CXL region mode the kind works on: a static device lives in a pmem namespace,
+  // every other kind lays devices out in a ram region's dax_region.
+  std::string region_mode() const { return kind == ScenarioKind::kStaticDevice ? "pmem" : "ram"; }
 };
 
 Scenario parse_scenario(const nlohmann::json& j, const std::string& origin);

@@ -137,13 +137,6 @@ QmpMessage Vm::qmp_reply(const std::string& execute, const nlohmann::json& args,
   return *m;
 }
 
-nlohmann::json Vm::qmp(const std::string& execute, const nlohmann::json& args, Millis timeout) {
-  QmpMessage m = qmp_reply(execute, args, timeout);
-  if (m.kind == QmpMessage::kError)
-    throw InfraError("QMP " + execute + " failed: " + m.body.value("desc", m.body.dump()));
-  return m.body;
-}
-
 void Vm::shutdown(Millis timeout) {
   if (backend_->gone()) return;
   try {

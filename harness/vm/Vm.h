@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "AgentChannel.h"
+#include "Guest.h"
 #include "ConsoleWatch.h"
 #include "InputError.h"
 #include "LineChannel.h"
@@ -35,7 +36,7 @@ class GuestTimeout : public InfraError {
   using InfraError::InfraError;
 };
 
-class Vm : public AgentChannel {
+class Vm : public Guest {
  public:
   // Creates the listening sockets (QEMU connects to them) and the backend's guest
   // definition; does not start QEMU.
@@ -48,18 +49,17 @@ class Vm : public AgentChannel {
   // (artifact name, text): the QEMU command line or the libvirt domain XML.
   std::pair<std::string, std::string> definition() const { return backend_->definition(); }
   void start(Millis connect_timeout);             // launch, accept channels, QMP handshake
-  nlohmann::json wait_ready(Millis timeout);       // the agent's ready event
+  nlohmann::json wait_ready(Millis timeout) override;  // the agent's ready event
   nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout) override;
-  nlohmann::json qmp(const std::string& execute, const nlohmann::json& args, Millis timeout);
   // The reply or QEMU's error as a value, for commands whose refusal is what is checked;
   // no reply within `timeout` still throws.
-  QmpMessage qmp_reply(const std::string& execute, const nlohmann::json& args, Millis timeout);
+  QmpMessage qmp_reply(const std::string& execute, const nlohmann::json& args, Millis timeout) override;
   void shutdown(Millis timeout);                   // polite poweroff, then kill
   void kill();
 
   // QMP events so far, in order (none before QEMU's monitor is reachable; after kill(),
   // those it had).
-  const std::vector<QmpMessage>& qmp_events();
+  const std::vector<QmpMessage>& qmp_events() override;
 
  private:
   using Acceptor = boost::asio::local::stream_protocol::acceptor;

@@ -145,11 +145,11 @@ TEST(BadInput, ZeroLayoutsIsUsageError) {
 TEST(BadInput, MalformedScenarioNamesTheField) {
   auto dir = fresh_out_dir("bad-scenario");
   std::string sc = dir + ".scenario.json";
-  std::ofstream(sc) << R"({"name":"x","devices":[{"driver":"fsdev_dax","ranges":[4,2]}]})";
+  std::ofstream(sc) << R"({"kind":"layout_poison","name":"x","topology":"vmem-1","devices":[{"driver":"fsdev_dax","ranges":[4,2]}]})";
   auto r = run_cxlrig({"run", "--scenario", sc}, dir);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("devices[0].ranges"), std::string::npos) << r.output;
-  std::ofstream(sc) << R"({"name":"x","devices":[{"driver":"fsdev_dax","paths":["madvise"]}]})";
+  std::ofstream(sc) << R"({"kind":"layout_poison","name":"x","topology":"vmem-1","devices":[{"driver":"fsdev_dax","paths":["madvise"]}]})";
   r = run_cxlrig({"run", "--scenario", sc}, fresh_out_dir("bad-scenario-2"));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("devices[0].paths"), std::string::npos) << r.output;
@@ -187,4 +187,44 @@ TEST(BadInput, PackagedBisectRefusesATreeOrAKernel) {
   auto b = run_cxlrig({"bisect", "--packaged", "--kernel", "7.3", "--good", "7.2.12", "--bad", "7.3.4"}, "");
   EXPECT_EQ(b.exit_code, 2) << b.output;
   EXPECT_NE(b.output.find("--kernel"), std::string::npos) << b.output;
+}
+
+// A typo in `requires` used to parse, turn 19 rows into SKIP and exit 0.
+TEST(BadInput, RequiresTypoNamesTheFieldAndListsTheKeys) {
+  auto dir = fresh_out_dir("requires-typo");
+  std::string sc = dir + ".scenario.json";
+  std::ofstream(sc) << R"({"kind":"layout_poison","name":"x","topology":"vmem-1",
+    "devices":[{"driver":"fsdev_dax","requires":["driver:fsdev-dax"]}]})";
+  auto r = run_cxlrig({"run", "--scenario", sc}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("devices[0].requires[0]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("driver:fsdev_dax"), std::string::npos) << "lists the known keys\n" << r.output;
+  EXPECT_EQ(r.results["booted"], false);
+}
+
+// "-4G" went through stoull() as 2^64 - 4 GiB and ended as exit 125 "cannot set up guest memory".
+TEST(BadInput, NegativeBackendSizeNamesTheField) {
+  auto dir = fresh_out_dir("negative-size");
+  std::string topo = dir + ".topology.json";
+  std::ofstream(topo) << R"({"name":"neg","backends":[{"id":"m","type":"ram","size":"-4G"}],
+    "host_bridges":[{"id":"hb","bus_nr":12}],"root_ports":[{"id":"rp","bus":"hb","port":0,"slot":2}],
+    "type3":[{"id":"d","bus":"rp","volatile_memdev":"m","serial":1}],
+    "windows":[{"targets":["hb"],"size":"4G"}],"regions":[{"memdevs":[1]}]})";
+  auto r = run_cxlrig({"run", "--topology", topo}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("backends[0].size"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("negative"), std::string::npos) << r.output;
+}
+
+// The kind says which region it needs; a topology that builds the other one is refused
+// before anything boots.
+TEST(BadInput, ScenarioKindOnTheWrongTopologyNamesTheFlag) {
+  auto dir = fresh_out_dir("kind-topology");
+  auto r = run_cxlrig({"run", "--scenario", "pmem-static", "--topology", "vmem-1"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--topology"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("needs a pmem region"), std::string::npos) << r.output;
+  r = run_cxlrig({"run", "--scenario", "dcd-extents", "--topology", "vmem-1"}, fresh_out_dir("kind-topology-2"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("no dynamic capacity device"), std::string::npos) << r.output;
 }

@@ -14,7 +14,7 @@ void expect_line(const std::string& out, const std::string& name, bool present) 
   auto at = out.find("  " + name + " ");
   ASSERT_NE(at, std::string::npos) << name << " missing from\n" << out;
   const std::string line = out.substr(at, out.find('\n', at) - at);
-  EXPECT_NE(line.find(present ? " yes " : " no "), std::string::npos) << line;
+  EXPECT_NE(line.find(present ? " yes" : " no "), std::string::npos) << line;
   if (!present) {
     EXPECT_NE(line.find("SKIP: "), std::string::npos) << line;
   }

@@ -115,7 +115,7 @@ TEST(Run, OneGiBAlignReportsTheBlock) {
   EXPECT_TRUE(lsb30) << r.output;
 }
 
-// 256 ranges on one device, each poisoned once; then the range limit of `mapping`.
+// 256 ranges on one device, each poisoned once.
 TEST(Run, TwoHundredFiftySixRanges) {
   auto dir = fresh_out_dir("scale-256");
   auto r = run_cxlrig({"run", "--scenario", "scale-256"}, dir);
@@ -124,5 +124,16 @@ TEST(Run, TwoHundredFiftySixRanges) {
   for (auto& c : r.results["checks"])
     if (c["verdict"] == "PASS" && c["range"].is_number()) ranges = std::max(ranges, c["range"].get<size_t>() + 1);
   EXPECT_EQ(ranges, 256u);
+}
+
+// The range limit of `mapping` on one device, and that it still binds.
+TEST(Run, RangeLimit) {
+  auto dir = fresh_out_dir("range-limit");
+  auto r = run_cxlrig({"run", "--scenario", "range-limit"}, dir);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_GE(r.results["capabilities"]["range_limit"]["accepted"].get<size_t>(), 256u);
+  bool row = false;
+  for (auto& c : r.results["checks"])
+    if (c["key"] == "range-limit/device_dax") row = c["verdict"] == "PASS";
+  EXPECT_TRUE(row) << r.output;
 }

@@ -1,0 +1,268 @@
+// Every scenario kind driven by the scripted fake guest, with no VM: the calls it makes in
+// order, and the rows it produces.
+#include "ScenarioKind.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "FakeGuest.h"
+#include "ScenarioRunner.h"
+
+using namespace cxlrig;
+using cxlrig::test::FakeGuest;
+using nlohmann::json;
+
+namespace {
+
+Topology topology(const std::string& name) {
+  return load_topology_file(std::string(CXLRIG_DATA_DIR) + "/qemu-configs/" + name + ".json");
+}
+
+struct KindRun {
+  Topology topo;
+  Scenario scenario;
+  ScenarioOptions options;
+  ScenarioOutcome out;
+  std::unique_ptr<FakeGuest> guest;
+
+  KindRun(const std::string& topo_name, const json& scenario_json) : topo(topology(topo_name)) {
+    scenario = parse_scenario(scenario_json, "test.json");
+    options.region = plan_region(topo, 0);
+    options.reproduce_prefix = "cxlrig run --scenario test.json";
+    options.modules = {"cxl_acpi", "device_dax"};
+    guest = std::make_unique<FakeGuest>(options.region);
+  }
+  void go() { ScenarioRunner(*guest, scenario, topo, options, out).run(); }
+  size_t rows(Verdict v) const {
+    return std::count_if(out.rows.begin(), out.rows.end(), [&](auto& r) { return r.verdict == v; });
+  }
+  const CheckRow* row(const std::string& key) const {
+    for (auto& r : out.rows)
+      if (r.key == key) return &r;
+    return nullptr;
+  }
+};
+
+json layout_scenario() {
+  return json::parse(R"({"kind": "layout_poison", "name": "t", "topology": "vmem-1",
+    "devices": [{"driver": "fsdev_dax", "ranges": 3, "requires": ["driver:fsdev_dax"]},
+                {"driver": "device_dax", "ranges": 2}],
+    "outside": {"device": 0, "path": "hard_offline"}})");
+}
+
+// The calls of one run, without the repeated injections.
+std::vector<std::string> distinct_in_order(const std::vector<std::string>& calls) {
+  std::vector<std::string> out;
+  for (auto& c : calls)
+    if (out.empty() || out.back() != c) out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+TEST(LayoutPoisonKind, FixedKernelPassesEveryRowInOrder) {
+  KindRun r("vmem-1", layout_scenario());
+  r.options.inject = {PoisonPath::kCorruptPfn, PoisonPath::kHardOffline, PoisonPath::kMadvise};
+  r.go();
+  const std::vector<std::string> want = {"ready", "load_modules", "info", "kprobes_arm", "cxl_create_region",
+                                         "dax_layout", "dax_bind", "dax_create", "dax_layout", "dax_bind",
+                                         "dax_mmap", "inject", "dax_teardown"};
+  EXPECT_EQ(distinct_in_order(r.guest->calls), want);
+  // region + 2 readbacks + 3x3 fsdev points + 2x3 device_dax points + the outside page.
+  EXPECT_EQ(r.out.rows.size(), 1u + 2u + 9u + 6u + 1u);
+  EXPECT_EQ(r.rows(Verdict::kPass), r.out.rows.size());
+  for (auto& row : r.out.rows) EXPECT_EQ(row.verdict, Verdict::kPass) << row.key << ": " << row.reason;
+  EXPECT_NE(r.row("region0/topology"), nullptr);
+  EXPECT_NE(r.row("d0/s1/readback"), nullptr);
+  EXPECT_NE(r.row("d0/s1/hole/outside/hard_offline"), nullptr);
+  EXPECT_TRUE(r.out.reproduce.empty());
+  // The device_dax device was mapped with every target faulted in.
+  const auto& mmap = r.guest->call_args[std::find(r.guest->calls.begin(), r.guest->calls.end(), "dax_mmap") - r.guest->calls.begin()];
+  EXPECT_EQ(mmap["touch"].size(), 6u);
+}
+
+// Stable keys: built from what the rig asked for, unique, and the same on every run.
+TEST(LayoutPoisonKind, RowKeysAreUniqueAndIndependentOfKernelNames) {
+  KindRun a("vmem-1", layout_scenario());
+  a.options.layouts = 3;
+  a.go();
+  std::set<std::string> keys;
+  for (auto& row : a.out.rows) {
+    EXPECT_TRUE(keys.insert(row.key).second) << "duplicate key " << row.key;
+    EXPECT_EQ(row.key.find("dax"), std::string::npos) << row.key;
+  }
+  KindRun b("vmem-1", layout_scenario());
+  b.options.layouts = 3;
+  b.guest->on("dax_create", [n = 7](const json&) mutable { return json{{"device", "dax9." + std::to_string(n++)}}; });
+  b.go();
+  ASSERT_EQ(a.out.rows.size(), b.out.rows.size());
+  for (size_t i = 0; i < a.out.rows.size(); ++i) EXPECT_EQ(a.out.rows[i].key, b.out.rows[i].key);
+  const CheckRow* da = a.row("d1/s1/readback");
+  const CheckRow* db = b.row("d1/s1/readback");
+  ASSERT_TRUE(da && db);
+  EXPECT_NE(da->id, db->id) << "ids name the kernel's devices, keys do not";
+}
+
+TEST(LayoutPoisonKind, OldFsdevOffsetFailsAndPrintsAReproduceLine) {
+  KindRun r("vmem-1", layout_scenario());
+  r.options.inject = {PoisonPath::kCorruptPfn};
+  r.options.seed = 5;
+  r.guest->fsdev_offset_from_first_range = true;
+  r.go();
+  size_t failed = 0;
+  for (auto& row : r.out.rows)
+    if (row.verdict == Verdict::kFail) {
+      ++failed;
+      EXPECT_EQ(row.driver, "fsdev_dax");
+      EXPECT_NE(*row.range, 0u) << "the first range's offsets are right either way";
+      EXPECT_EQ(row.cell("notify")->verdict, Verdict::kFail);
+    }
+  EXPECT_EQ(failed, 6u);
+  ASSERT_EQ(r.out.reproduce.size(), 1u);
+  EXPECT_EQ(r.out.reproduce[0].rfind("cxlrig run --scenario test.json --seed 5 --layouts 1", 0), 0u) << r.out.reproduce[0];
+}
+
+TEST(LayoutPoisonKind, KernelWithoutMadviseSkipsThoseRows) {
+  KindRun r("vmem-1", layout_scenario());
+  r.options.inject = {PoisonPath::kMadvise, PoisonPath::kCorruptPfn};
+  r.guest->caps["syscall:madvise"] = false;
+  r.go();
+  size_t skipped = 0;
+  for (auto& row : r.out.rows) {
+    if (row.path != "madvise") {
+      EXPECT_NE(row.verdict, Verdict::kFail) << row.key << ": " << row.reason;
+      continue;
+    }
+    ++skipped;
+    EXPECT_EQ(row.verdict, Verdict::kSkip);
+    EXPECT_NE(row.reason.find("madvise: ENOSYS: the kernel lacks CONFIG_ADVISE_SYSCALLS"), std::string::npos) << row.reason;
+  }
+  EXPECT_GE(skipped, 2u);
+  EXPECT_EQ(r.guest->count("inject"), r.out.rows.size() - 3 - skipped) << "a skipped row injects nothing";
+}
+
+TEST(LayoutPoisonKind, MissingDriverSkipsTheDeviceWithTheConfigOption) {
+  KindRun r("vmem-1", layout_scenario());
+  r.guest->caps["driver:fsdev_dax"] = false;
+  r.go();
+  for (auto& row : r.out.rows)
+    if (row.driver == "fsdev_dax") {
+      EXPECT_EQ(row.verdict, Verdict::kSkip) << row.key;
+      EXPECT_NE(row.reason.find("CONFIG_DEV_DAX_FSDEV"), std::string::npos) << row.reason;
+    }
+}
+
+TEST(LayoutPoisonKind, RefusedSetupStepIsAFailRowAndTheRunGoesOn) {
+  KindRun r("vmem-1", layout_scenario());
+  r.guest->on("dax_bind", [](const json& a) -> json {
+    if (a["driver"] == "fsdev_dax")
+      throw AgentStepError(AgentFailure{"dax_bind", {"write failed", 6, "/sys/bus/dax/drivers/fsdev_dax/new_id", "dax0.0"}});
+    return a;
+  });
+  r.go();
+  const CheckRow* setup = r.row("d0/s1/setup/dax_bind");
+  ASSERT_NE(setup, nullptr);
+  EXPECT_EQ(setup->verdict, Verdict::kFail);
+  EXPECT_GT(r.guest->count("inject"), 0u) << "the device_dax device is still poisoned";
+}
+
+TEST(LayoutPoisonKind, MalformedReplyIsBadInputNotARow) {
+  KindRun r("vmem-1", layout_scenario());
+  r.guest->on("dax_layout", [](const json&) { return json{{"device", "dax0.0"}, {"size", 0}, {"align", 4096}}; });
+  try {
+    r.go();
+    FAIL() << "accepted a dax_layout reply without ranges";
+  } catch (const MalformedReply& e) {
+    EXPECT_NE(std::string(e.what()).find("malformed guest reply to dax_layout"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("ranges"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StaticDeviceKind, BindsTheNamespaceDeviceToEachDriverInTurn) {
+  KindRun r("pmem-1", json::parse(R"({"kind": "static_device", "name": "p", "topology": "pmem-1",
+    "devices": [{"driver": "fsdev_dax"}, {"driver": "device_dax"}]})"));
+  r.options.inject = {PoisonPath::kCorruptPfn};
+  r.go();
+  EXPECT_EQ(r.guest->count("nd_devdax_create"), 1u);
+  EXPECT_EQ(r.guest->count("dax_create"), 0u) << "the static device is the only one";
+  std::vector<json> binds;
+  for (size_t i = 0; i < r.guest->calls.size(); ++i)
+    if (r.guest->calls[i] == "dax_bind") binds.push_back(r.guest->call_args[i]);
+  ASSERT_EQ(binds.size(), 2u);
+  EXPECT_EQ(binds[0]["driver"], "fsdev_dax");
+  EXPECT_EQ(binds[1]["driver"], "device_dax");
+  for (size_t i = 0; i < r.guest->calls.size(); ++i)
+    if (r.guest->calls[i] == "dax_layout") EXPECT_TRUE(r.guest->call_args[i]["ranges"].empty()) << "read back, never written";
+  EXPECT_NE(r.row("d0/s1/r0/first/corrupt_pfn"), nullptr);
+  EXPECT_NE(r.row("d1/s1/r0/first/corrupt_pfn"), nullptr);
+  for (auto& row : r.out.rows) EXPECT_EQ(row.verdict, Verdict::kPass) << row.key << ": " << row.reason;
+  EXPECT_EQ(r.out.layouts[0]["data_offset"], 18ull << 20);
+}
+
+TEST(DcdKind, PendingExtentsSkipWithReasonRefusalsPassAndTheFallbackRuns) {
+  KindRun r("dcd-1", json::parse(R"({"kind": "dcd", "name": "d", "topology": "dcd-1",
+    "dcd": {"region": 0, "extents": [{"offset": "256M", "len": "64M"}, {"offset": "0", "len": "128M"}]}})"));
+  r.options.inject = {PoisonPath::kHardOffline};
+  r.guest->on_qmp("cxl-release-dynamic-capacity", [](const json& a) {
+    const bool pending = a["extents"][0]["offset"] == 256ull << 20;
+    return QmpMessage{QmpMessage::kError, std::nullopt,
+                      {{"class", "GenericError"},
+                       {"desc", pending ? "cannot release extent with pending DPA range" : "non-existing DPA range"}},
+                      ""};
+  });
+  r.go();
+  const std::vector<std::string> qmp = {"qmp:cxl-add-dynamic-capacity", "qmp:cxl-release-dynamic-capacity",
+                                        "qmp:cxl-release-dynamic-capacity"};
+  std::vector<std::string> seen;
+  for (auto& c : r.guest->calls)
+    if (c.rfind("qmp:", 0) == 0) seen.push_back(c);
+  EXPECT_EQ(seen, qmp);
+  EXPECT_EQ(r.row("dcd/add")->verdict, Verdict::kPass);
+  EXPECT_EQ(r.row("dcd/extents")->verdict, Verdict::kSkip);
+  EXPECT_NE(r.row("dcd/extents")->reason.find("no Linux DCD support"), std::string::npos);
+  EXPECT_EQ(r.row("dcd/release-pending")->verdict, Verdict::kPass);
+  EXPECT_EQ(r.row("dcd/release-unknown")->verdict, Verdict::kPass);
+  ASSERT_NE(r.row("dcd-fallback/d0/s1/readback"), nullptr);
+  EXPECT_EQ(r.row("dcd-fallback/d0/s1/readback")->verdict, Verdict::kPass);
+  EXPECT_EQ(r.out.layouts[0]["ranges"][0]["start"].get<uint64_t>() - r.guest->region_base(), 256ull << 20);
+}
+
+TEST(DcdKind, ReleaseThatQemuAcceptsFails) {
+  KindRun r("dcd-1", json::parse(R"({"kind": "dcd", "name": "d", "topology": "dcd-1",
+    "dcd": {"extents": [{"offset": "0", "len": "2M"}]}})"));
+  r.go();  // the fake's QMP accepts everything
+  EXPECT_EQ(r.row("dcd/release-pending")->verdict, Verdict::kFail);
+  EXPECT_NE(r.row("dcd/release-pending")->reason.find("instead of refusing"), std::string::npos);
+}
+
+TEST(RangeLimitKind, AsksForTheScenariosDriverAndJudgesTheCount) {
+  auto scenario = json::parse(R"({"kind": "range_limit", "name": "l", "topology": "vmem-1",
+    "range_limit": {"driver": "fsdev_dax", "granule": "2M", "at_least": 256}})");
+  for (uint64_t accepted : {2048u, 100u}) {
+    KindRun r("vmem-1", scenario);
+    json sent;
+    r.guest->on("dax_range_limit", [&](const json& a) {
+      sent = a;
+      return json(proto::DaxRangeLimit::Reply{accepted, accepted, 0, "end of region", 0});
+    });
+    r.go();
+    EXPECT_EQ(sent["driver"], "fsdev_dax") << "the driver comes from the scenario";
+    EXPECT_EQ(sent["granule"], 2ull << 20);
+    EXPECT_EQ(sent["start"].get<uint64_t>() % (2ull << 20), 0u);
+    const CheckRow* row = r.row("range-limit/fsdev_dax");
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->verdict, accepted >= 256 ? Verdict::kPass : Verdict::kFail) << accepted;
+  }
+}
+
+TEST(ScenarioRunner, UnmetScenarioRequirementIsOneSkipRow) {
+  auto j = layout_scenario();
+  j["requires"] = {"kernel:kcsan"};
+  KindRun r("vmem-1", j);
+  r.go();
+  ASSERT_EQ(r.out.rows.size(), 2u);  // the region, and the scenario's skip
+  EXPECT_EQ(r.out.rows[1].verdict, Verdict::kSkip);
+  EXPECT_NE(r.out.rows[1].reason.find("CONFIG_KCSAN"), std::string::npos);
+  EXPECT_EQ(r.guest->count("dax_layout"), 0u);
+}

@@ -1,0 +1,27 @@
+// How a scenario is driven: what the command line asked for, and the region planned from
+// the topology before boot.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "AgentChannel.h"
+#include "PoisonPath.h"
+#include "RegionPlan.h"
+
+namespace cxlrig {
+
+struct ScenarioOptions {
+  uint64_t seed = 1;
+  unsigned layouts = 0;                  // 0: the scenario's default
+  std::vector<PoisonPath> inject;        // empty: every path that applies
+  std::vector<std::string> modules;      // load order, names as in the initramfs
+  // The recorded command line with --seed/--layouts/--out taken out: a failing layout's
+  // reproduce line is this plus its own --seed and --layouts 1.
+  std::string reproduce_prefix;
+  RegionPlan region;                     // the topology's region, planned (and checked) before boot
+  Millis boot_timeout{120000};
+  Millis step_timeout{60000};
+};
+
+}  // namespace cxlrig

@@ -1,0 +1,87 @@
+#include "Scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "InputError.h"
+
+using namespace cxlrig;
+using nlohmann::json;
+
+namespace {
+std::string error_of(const json& j) {
+  try {
+    parse_scenario(j, "s.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+json minimal() {
+  return json::parse(R"({"kind": "layout_poison", "name": "n", "topology": "vmem-1", "devices": [{"driver": "device_dax"}]})");
+}
+}  // namespace
+
+TEST(Scenario, EveryShippedScenarioParses) {
+  size_t n = 0;
+  std::set<ScenarioKind> kinds;
+  for (auto& e : std::filesystem::directory_iterator(std::string(CXLRIG_DATA_DIR) + "/guest-tests/scenarios")) {
+    if (e.path().extension() != ".json") continue;
+    Scenario s = load_scenario_file(e.path().string());
+    EXPECT_EQ(s.name + ".json", e.path().filename().string()) << "a scenario is named after its file";
+    EXPECT_FALSE(s.guards.empty()) << s.name << " guards no upstream thread or commit";
+    kinds.insert(s.kind);
+    ++n;
+  }
+  EXPECT_GE(n, 7u);
+  EXPECT_EQ(kinds.size(), 4u) << "every kind has a shipped scenario";
+}
+
+TEST(Scenario, TheFileStatesItsKind) {
+  auto j = minimal();
+  j.erase("kind");
+  EXPECT_NE(error_of(j).find("s.json.kind: missing"), std::string::npos) << error_of(j);
+  j["kind"] = "layout";
+  EXPECT_NE(error_of(j).find("use one of: layout_poison, static_device, dcd, range_limit"), std::string::npos) << error_of(j);
+}
+
+TEST(Scenario, AFieldOfAnotherKindIsRefusedNamingItsOwner) {
+  auto j = minimal();
+  j["range_limit"] = {{"driver", "device_dax"}, {"at_least", 1}};
+  const std::string e = error_of(j);
+  EXPECT_NE(e.find("s.json.range_limit"), std::string::npos) << e;
+  EXPECT_NE(e.find("belongs to range_limit"), std::string::npos) << e;
+}
+
+// A typo in `requires` used to parse, turn 19 rows into SKIP and exit 0.
+TEST(Scenario, RequiresIsCheckedAgainstTheCapabilityTable) {
+  auto j = minimal();
+  j["devices"][0]["requires"] = {"driver:fsdev-dax"};
+  const std::string e = error_of(j);
+  EXPECT_NE(e.find("s.json.devices[0].requires[0]"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown capability \"driver:fsdev-dax\""), std::string::npos) << e;
+  EXPECT_NE(e.find("driver:fsdev_dax"), std::string::npos) << "lists the known keys: " << e;
+  j = minimal();
+  j["requires"] = {"kernel:kcsan"};
+  EXPECT_EQ(error_of(j), "accepted");
+}
+
+TEST(Scenario, RangeLimitNamesItsDriver) {
+  auto j = json::parse(R"({"kind": "range_limit", "name": "l", "topology": "vmem-1",
+                           "range_limit": {"driver": "fsdev_dax", "at_least": 10}})");
+  auto s = parse_scenario(j, "l.json");
+  EXPECT_EQ(s.range_limit->driver, "fsdev_dax");
+  EXPECT_EQ(s.range_limit->granule, 2ull << 20);
+  j["range_limit"]["granule"] = "3M";
+  EXPECT_NE(error_of(j).find("granule"), std::string::npos);
+  j["range_limit"].erase("granule");
+  j["range_limit"].erase("driver");
+  EXPECT_NE(error_of(j).find("range_limit.driver"), std::string::npos);
+}
+
+TEST(Scenario, StaticDevicesHaveNoShape) {
+  auto j = json::parse(R"({"kind": "static_device", "name": "p", "topology": "pmem-1",
+                           "devices": [{"driver": "fsdev_dax", "ranges": 3}]})");
+  EXPECT_NE(error_of(j).find("devices[0].ranges"), std::string::npos) << error_of(j);
+}
