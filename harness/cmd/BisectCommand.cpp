@@ -13,6 +13,7 @@
 #include "InputError.h"
 #include "Interrupt.h"
 #include "PackagedBisect.h"
+#include "ReproduceLine.h"
 #include "Subprocess.h"
 #include "TextFile.h"
 
@@ -26,25 +27,6 @@ std::string self_exe() {
   auto p = fs::read_symlink("/proc/self/exe", ec);
   if (ec) throw InfraError("cannot find the cxlrig binary (/proc/self/exe)");
   return p.string();
-}
-
-// The run flags every step repeats (RunOptions back to its command line).
-std::vector<std::string> run_flags(const RunOptions& r) {
-  std::vector<std::string> f = {"--kernel-tree", r.kernel_tree, "--variant", r.variant, "--scenario", r.scenario,
-                                "--seed", std::to_string(r.seed), "--accel", r.accel, "--qemu", r.qemu,
-                                "--backend", r.backend};
-  auto opt = [&](const char* flag, const std::string& v) {
-    if (!v.empty()) f.insert(f.end(), {flag, v});
-  };
-  opt("--topology", r.topology);
-  opt("--inject", r.inject);
-  opt("--cache", r.cache_dir);
-  opt("--connect", r.connect_uri);
-  if (r.jobs) opt("--jobs", std::to_string(r.jobs));
-  if (r.layouts) opt("--layouts", std::to_string(*r.layouts));
-  if (r.timeout_s) opt("--timeout", std::to_string(*r.timeout_s));
-  for (auto& a : r.kernel_args) f.push_back("--kernel-arg=" + a);
-  return f;
 }
 
 }  // namespace
@@ -100,7 +82,12 @@ int bisect_command(const BisectOptions& o) {
       throw InfraError("git bisect start failed (see " + log + ")");
     std::vector<std::string> bisect_run = {"bisect", "run", self_exe(), "bisect-step", "--steps", steps};
     if (o.reverse) bisect_run.push_back("--reverse");
-    for (auto& f : run_flags(run)) bisect_run.push_back(f);
+    // Every step repeats the run flags exactly as typed (the recorded argv), on this tree.
+    const auto step_argv = run_argv_from(o.run.argv, {{"--good", "--bad", "--out", "--tree"}, {"--reverse", "--fixed"},
+                                                      {"--kernel-tree", run.kernel_tree}},
+                                         fs::current_path().string());
+    if (step_argv.size() < 2) throw std::logic_error("bisect: the command line was not recorded");
+    bisect_run.insert(bisect_run.end(), step_argv.begin() + 2, step_argv.end());
     const int rc = run_logged(tree.command(bisect_run), log, std::chrono::hours(24));
     const std::string text = read_text_file(log);
     culprit = first_commit_in_bisect_output(text, o.reverse);

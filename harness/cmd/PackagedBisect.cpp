@@ -10,6 +10,7 @@
 #include "Interrupt.h"
 #include "KernelStore.h"
 #include "ListBisect.h"
+#include "ReproduceLine.h"
 
 namespace fs = std::filesystem;
 
@@ -65,6 +66,10 @@ int packaged_bisect_command(const BisectOptions& o) {
   auto judge = [&](size_t i) {
     RunOptions run = r;
     run.kernel_series = range[i].abi;
+    // The step is a `run` of this kernel with every other flag as typed.
+    run.argv = run_argv_from(r.argv, {{"--good", "--bad", "--out"}, {"--packaged", "--reverse", "--fixed"},
+                                      {"--kernel", range[i].abi}},
+                             fs::current_path().string());
     run.out = steps + "/" + range[i].abi;
     std::error_code ec;
     fs::remove_all(run.out, ec);

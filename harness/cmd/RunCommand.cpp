@@ -9,6 +9,7 @@
 #include "CapabilityReport.h"
 #include "ConsoleScanner.h"
 #include "DcdPlan.h"
+#include "ReproduceLine.h"
 #include "ScenarioFit.h"
 #include "Oracle.h"
 #include "Artifacts.h"
@@ -164,13 +165,10 @@ int run_command(const RunOptions& o) {
     so.layouts = r.layouts_requested;
     so.inject = inject;
     so.region = plan;
-    so.reproduce_prefix = "cxlrig run --scenario " + o.scenario + " --topology " + topo.name +
-                          (!o.kernel_tree.empty() ? " --kernel-tree " + o.kernel_tree + " --variant " + o.variant
-                           // as asked: a locked series, or the packaged version or ABI
-                           : o.kernel_image.empty() ? " --kernel " + (o.kernel_series.empty() ? kernel.series : o.kernel_series)
-                                                    : " --kernel-image " + o.kernel_image) +
-                          (o.inject.empty() ? "" : " --inject " + o.inject) +
-                          (backend.kind == BackendKind::kLibvirt ? " --backend libvirt --connect " + backend.connect_uri : "");
+    std::error_code cwd_ec;
+    so.reproduce_prefix = o.argv.empty() ? "cxlrig run --scenario " + o.scenario
+                                         : shell_quote(run_argv_from(o.argv, reproduce_rewrite(),
+                                                                     std::filesystem::current_path(cwd_ec).string()));
     so.modules = load;
     unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
     so.boot_timeout = Millis(budget * 1000ull / 2);

@@ -29,7 +29,10 @@ struct RunOptions {
   std::string cache_dir;      // empty: default_cache_dir()
   std::optional<unsigned> timeout_s;
   std::vector<std::string> kernel_args;  // appended to the kernel command line
-  bool probe_only = false;    // `cxlrig kernel info`: boot and report capabilities, no poison
+  bool probe_only = false;
+  // The command line as typed (argv[0], the subcommand, its flags): failing layouts print
+  // it back, as a `run`, in their reproduce lines.
+  std::vector<std::string> argv;    // `cxlrig kernel info`: boot and report capabilities, no poison
 };
 
 int run_command(const RunOptions& opts);

@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+  // Reproduce lines and bisect steps repeat the flags exactly as typed.
+  const std::vector<std::string> typed(argv, argv + argc);
+  ro.argv = so.argv = io.argv = bo.run.argv = typed;
   try {
     if (*run) return run_command(ro);
     if (*bisect) return bisect_command(bo);
