@@ -72,7 +72,7 @@ std::string libvirt_domain_xml(const Topology& t, const BootSpec& boot, const Li
   cs.append_attribute("path") = s.agent.c_str();
   auto ct = ch.append_child("target");
   ct.append_attribute("type") = "virtio";
-  ct.append_attribute("name") = kAgentPortName;
+  ct.append_attribute("name") = proto::kPortName;
   devs.append_child("memballoon").append_attribute("model") = "none";
   // libvirt must not relabel or chown the kernel, initrd and sockets the rig owns.
   auto sec = dom.append_child("seclabel");

@@ -99,7 +99,7 @@ std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const T
   // takes bridges.
   add({"-device", "virtio-serial-pci,id=vser0,bus=pcie.0", "-chardev",
        "socket,id=agent,path=" + s.agent, "-device",
-       std::string("virtserialport,bus=vser0.0,chardev=agent,name=") + kAgentPortName});
+       std::string("virtserialport,bus=vser0.0,chardev=agent,name=") + proto::kPortName});
   const auto cxl = cxl_topology_args(t, boot.scratch_dir);
   a.insert(a.end(), cxl.begin(), cxl.end());
   return a;

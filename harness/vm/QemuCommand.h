@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "AgentProtocol.h"
 #include "Topology.h"
 
 namespace cxlrig {
@@ -26,8 +27,6 @@ struct VmSockets {
   std::string console;
   std::string agent;
 };
-
-inline constexpr const char* kAgentPortName = "org.cxlrig.agent";
 
 // The topology's memory backends, host bridges, ports, switches, type-3 devices and fixed
 // memory windows as QEMU arguments: shared by the direct argv and libvirt's qemu:commandline.

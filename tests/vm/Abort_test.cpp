@@ -19,7 +19,7 @@ TEST(Abort, SigintLeavesNoQemuAndCompleteArtifacts) {
   auto dir = fresh_out_dir("sigint");
   bp::child c(CXLRIG_BIN, "run", "--out", dir, (bp::std_out & bp::std_err) > bp::null);
   // Interrupt once the guest is running: its agent came up and got its first request.
-  wait_for_agent_op(dir, "load_modules", std::chrono::minutes(10));
+  ASSERT_TRUE(wait_for_agent_op(dir, "load_modules", std::chrono::minutes(10))) << "the guest never came up";
   ASSERT_TRUE(fs::exists(dir + "/qemu.cmdline"));
   ::kill(c.id(), SIGINT);
   ASSERT_TRUE(c.wait_for(std::chrono::seconds(60)));
