@@ -113,6 +113,7 @@ int run_command(const RunOptions& o) {
     std::vector<PoisonPath> inject;
     if (!o.inject.empty()) inject = poison_paths_from_list(o.inject, "--inject");
     if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
+    if (o.timeout_s && *o.timeout_s == 0) throw InputError("--timeout", "must be at least 1 second", "omit it for the scenario's own budget");
     r.layouts_requested = o.layouts.value_or(scenario.layouts);
     for (auto p : inject.empty() ? all_poison_paths() : inject) r.inject.push_back(to_string(p));
     BackendSpec backend;

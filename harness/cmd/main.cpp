@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     c->add_option("--connect", ro.connect_uri, "libvirt URI for --backend libvirt (default qemu:///system)");
     c->add_option("--cache", ro.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
     c->add_option("--kernel-arg", ro.kernel_args, "Extra kernel command line argument (repeatable)");
-    c->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)");
+    c->add_option("--timeout", ro.timeout_s, "Overall guest time budget in seconds (default: the scenario's)")
+        ->check(CLI::PositiveNumber);
   };
   // The scenario flags on top.
   auto add_run_options = [&](CLI::App* c, RunOptions& ro) {

@@ -216,6 +216,12 @@ TEST(BadInput, NegativeBackendSizeNamesTheField) {
   EXPECT_NE(r.output.find("negative"), std::string::npos) << r.output;
 }
 
+TEST(BadInput, ZeroTimeoutIsUsageError) {
+  auto r = run_cxlrig({"run", "--timeout", "0"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--timeout"), std::string::npos) << r.output;
+}
+
 // The kind says which region it needs; a topology that builds the other one is refused
 // before anything boots.
 TEST(BadInput, ScenarioKindOnTheWrongTopologyNamesTheFlag) {
