@@ -261,8 +261,7 @@ Scenario load_scenario_file(const std::string& path) {
 }
 
 std::string resolve_scenario_path(const std::string& n, const std::string& data_dir) {
-  if (n.find('/') != std::string::npos || n.ends_with(".json")) return n;
-  return data_dir + "/guest-tests/scenarios/" + n + ".json";
+  return name_or_path(n, data_dir + "/guest-tests/scenarios");
 }
 
 }  // namespace cxlrig

@@ -19,6 +19,11 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
+std::string name_or_path(const std::string& n, const std::string& dir) {
+  if (n.find('/') != std::string::npos || n.ends_with(".json")) return n;
+  return dir + "/" + n + ".json";
+}
+
 std::string index_path(const std::string& where, const std::string& key, size_t i) {
   return where + "." + key + "[" + std::to_string(i) + "]";
 }

@@ -35,6 +35,9 @@ uint64_t parse_size(const nlohmann::json& v, const std::string& field);
 // A duration in seconds: a number or "90s", "5m".
 double parse_seconds(const nlohmann::json& v, const std::string& field);
 
+// A shipped file by name ("vmem-1" -> dir/vmem-1.json), or what looks like a path as it is.
+std::string name_or_path(const std::string& name_or_path, const std::string& dir);
+
 std::string index_path(const std::string& where, const std::string& key, size_t i);
 
 // j[key] as a list, each element read by `each(element, "where.key[i]")`.

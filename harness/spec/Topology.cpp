@@ -277,9 +277,8 @@ Topology load_topology_file(const std::string& path) {
   return parse_topology(j, std::filesystem::path(path).filename().string());
 }
 
-std::string resolve_topology_path(const std::string& name_or_path, const std::string& data_dir) {
-  if (name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".json")) return name_or_path;
-  return data_dir + "/qemu-configs/" + name_or_path + ".json";
+std::string resolve_topology_path(const std::string& n, const std::string& data_dir) {
+  return name_or_path(n, data_dir + "/qemu-configs");
 }
 
 }  // namespace cxlrig
