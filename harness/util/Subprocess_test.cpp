@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <thread>
 
 #include "TextFile.h"
 
@@ -22,4 +27,66 @@ TEST(Subprocess, LoggedChildrenGetDevNullAsStdin) {
   std::filesystem::remove(log);
   ASSERT_EQ(run_logged({"/bin/sh", "-c", "readlink /proc/self/fd/0"}, log, std::chrono::seconds(10)), 0);
   EXPECT_NE(read_text_file(log).find("\n/dev/null\n"), std::string::npos) << read_text_file(log);
+}
+
+namespace {
+// Alive, and not a zombie waiting for whoever inherited it to reap it.
+bool running(pid_t pid) {
+  std::string stat;
+  try {
+    stat = read_text_file("/proc/" + std::to_string(pid) + "/stat");
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (stat.empty()) return false;
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+bool gone_within(pid_t pid, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (running(pid)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+}  // namespace
+
+// make's children (cc1, objtool) stay in make's process group: when the command ends, or
+// times out, whatever it left running in that group goes too.
+TEST(Subprocess, NothingTheCommandStartedOutlivesIt) {
+  const std::string f = ::testing::TempDir() + "/grandchild.pid";
+  std::filesystem::remove(f);
+  auto r = run_command({"/bin/sh", "-c", "sleep 300 & echo $! > " + f}, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const pid_t g = std::stoi(read_text_file(f));
+  EXPECT_TRUE(gone_within(g, std::chrono::seconds(3))) << "grandchild " << g << " survived";
+
+  std::filesystem::remove(f);
+  r = run_command({"/bin/sh", "-c", "sleep 300 & echo $! > " + f + "; wait"}, std::chrono::seconds(1));
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_TRUE(gone_within(std::stoi(read_text_file(f)), std::chrono::seconds(3)));
+}
+
+// A SIGKILL of the rig cannot be caught: the reaper notices its parent died
+// (PR_SET_PDEATHSIG) and takes the command's whole group down.
+TEST(Subprocess, SigkilledRigLeavesNoChildBehind) {
+  const std::string f = ::testing::TempDir() + "/orphan.pid";
+  std::filesystem::remove(f);
+  const pid_t rig = ::fork();
+  ASSERT_GE(rig, 0);
+  if (rig == 0) {
+    run_command({"/bin/sh", "-c", "sleep 300 & echo $! > " + f + ".tmp; mv " + f + ".tmp " + f + "; wait"},
+                std::chrono::seconds(600));
+    ::_exit(0);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!std::filesystem::exists(f) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(std::filesystem::exists(f));
+  const pid_t g = std::stoi(read_text_file(f));
+  ASSERT_TRUE(running(g));
+  ::kill(rig, SIGKILL);
+  ::waitpid(rig, nullptr, 0);
+  EXPECT_TRUE(gone_within(g, std::chrono::seconds(3))) << "grandchild " << g << " outlived the SIGKILLed rig";
 }

@@ -19,16 +19,12 @@
 #include "Guest.h"
 #include "ConsoleWatch.h"
 #include "InputError.h"
+#include "Interrupt.h"
 #include "LineChannel.h"
 #include "QemuCommand.h"
 #include "VmBackend.h"
 
 namespace cxlrig {
-
-class Interrupted : public std::runtime_error {
- public:
-  Interrupted() : std::runtime_error("interrupted by signal") {}
-};
 
 // The guest did not answer in time (hang, lost agent): infrastructure, exit 125.
 class GuestTimeout : public InfraError {
