@@ -152,6 +152,8 @@ inline constexpr Capability kCapabilities[] = {
      "the region's memdevs have no debugfs inject_poison: the kernel lacks CONFIG_DEBUG_FS or CXL poison injection"},
     {"cxl:dcd", Probe::kHost, "dynamic_ram_a",
      "the kernel has no Linux DCD support (no dynamic_ram_a partition, no extent devices)"},
+    {"module:cxlrig_holder", Probe::kPathExists, "/sys/kernel/debug/cxlrig_holder",
+     "no cxlrig_holder test module: only kernels built by `cxlrig kernel build` (CONFIG_MODULES) carry it"},
     {"kernel:kasan", Probe::kKernelLog, "KernelAddressSanitizer initialized",
      "not a KASAN kernel: needs CONFIG_KASAN (cxlrig kernel build --variant kasan)"},
     {"kernel:kcsan", Probe::kPathExists, "/sys/kernel/debug/kcsan",

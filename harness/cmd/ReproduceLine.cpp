@@ -6,13 +6,14 @@ namespace cxlrig {
 
 const std::set<std::string>& path_flags() {
   static const std::set<std::string> f = {"--topology", "--scenario", "--kernel-image", "--modules",
-                                          "--kernel-tree", "--cache", "--qemu"};
+                                          "--kernel-tree", "--cache", "--qemu", "--config", "--patch"};
   return f;
 }
 
 namespace {
 // Flags whose value is always a path; the others may be a name (vmem-1, qemu-system-x86_64).
-const std::set<std::string> kAlwaysPaths = {"--kernel-image", "--modules", "--kernel-tree", "--cache"};
+const std::set<std::string> kAlwaysPaths = {"--kernel-image", "--modules", "--kernel-tree", "--cache", "--config",
+                                             "--patch"};
 }  // namespace
 
 ArgvRewrite reproduce_rewrite() {

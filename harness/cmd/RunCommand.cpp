@@ -40,8 +40,10 @@ namespace {
 // Guest modules in the order the design found to work; dependencies are pulled in ahead.
 // kmem is deliberately absent: it would online the dax device as System RAM.
 const std::vector<std::string> kEarlyModules = {"virtio_pci", "virtio_console"};
-const std::vector<std::string> kScenarioModules = {"cxl_acpi", "cxl_pci", "cxl_mem", "dax_cxl",
-                                                   "device_dax", "fsdev_dax", "hwpoison_inject"};
+// cxlrig_holder is the rig's own test module (guest-tests/modules): only kernels built by
+// `cxlrig kernel build` have it.
+const std::vector<std::string> kScenarioModules = {"cxl_acpi", "cxl_pci", "cxl_mem", "dax_cxl", "device_dax",
+                                                   "fsdev_dax", "hwpoison_inject", "cxlrig_holder"};
 // A pmem region goes region -> nvdimm region -> namespace -> nd dax -> static dev_dax.
 const std::vector<std::string> kPmemModules = {"cxl_pmem", "libnvdimm", "nd_pmem", "dax_pmem"};
 
@@ -57,7 +59,7 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
     };
     BuiltKernel b;
     try {
-      b = build_kernel({o.kernel_tree, o.variant, o.jobs, cache, data_dir()}, std::cerr);
+      b = build_kernel({o.kernel_tree, o.variant, o.kernel_configs, o.kernel_patches, o.jobs, cache, data_dir()}, std::cerr);
     } catch (const KernelBuildError& e) {
       keep_log(e.log());
       throw;

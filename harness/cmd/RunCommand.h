@@ -14,6 +14,8 @@ struct RunOptions {
   std::string modules_dir;
   std::string kernel_tree;    // build this tree first (cxlrig kernel build), then run it
   std::string variant = "base";
+  std::vector<std::string> kernel_configs;  // --config: more fragments for --kernel-tree
+  std::vector<std::string> kernel_patches;  // --patch: applied to a copy of --kernel-tree
   unsigned jobs = 0;
   bool locked_only = false;
   std::string scenario = "multirange-poison";

@@ -11,6 +11,7 @@
 #include "Sha256.h"
 #include "Subprocess.h"
 #include "TextFile.h"
+#include "TtyStatus.h"
 
 namespace fs = std::filesystem;
 
@@ -27,8 +28,18 @@ std::string tree_commit(const std::string& tree) {
   return commit;
 }
 
-KconfigIndex index_tree_kconfig(const std::string& tree) {
-  KconfigIndex idx;
+// Every Kconfig file of the tree, read once: the index KconfigCheck needs, and a
+// fingerprint of them all (with the tinyconfig fragments), so an unchanged config need not
+// be generated again.
+struct KconfigTree {
+  KconfigIndex index;
+  std::string fingerprint;
+};
+
+KconfigTree read_tree_kconfig(const std::string& tree) {
+  KconfigTree k;
+  Sha256 h;
+  std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(tree, fs::directory_options::skip_permission_denied);
        it != fs::recursive_directory_iterator(); ++it) {
     const auto name = it->path().filename().string();
@@ -36,9 +47,66 @@ KconfigIndex index_tree_kconfig(const std::string& tree) {
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file() && name.rfind("Kconfig", 0) == 0) index_kconfig_file(read_text_file(it->path()), idx);
+    if (it->is_regular_file() && (name.rfind("Kconfig", 0) == 0 || name == "tiny.config")) files.push_back(it->path());
   }
-  return idx;
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) {
+    const std::string text = read_text_file(f);
+    h.update(fs::relative(f, tree).string()).update(text);
+    if (f.filename().string().rfind("Kconfig", 0) == 0) index_kconfig_file(text, k.index);
+  }
+  k.fingerprint = h.hex();
+  return k;
+}
+
+nlohmann::json verdicts_json(const std::vector<KconfigVerdict>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (auto& x : v) a.push_back({{"kind", static_cast<int>(x.kind)}, {"option", x.option}, {"wanted", x.wanted}, {"got", x.got},
+                                 {"reason", x.reason}});
+  return a;
+}
+
+std::vector<KconfigVerdict> verdicts_from(const nlohmann::json& a) {
+  std::vector<KconfigVerdict> v;
+  for (auto& x : a)
+    v.push_back({static_cast<KconfigVerdict::Kind>(x.at("kind").get<int>()), x.at("option"), x.at("wanted"), x.at("got"),
+                 x.at("reason")});
+  return v;
+}
+
+// Kbuild's quiet output names each object it compiles: "  CC      mm/memory.o".
+size_t objects_in_log(const std::string& text) {
+  size_t n = 0;
+  for (size_t at = 0; (at = text.find('\n', at)) != std::string::npos; ++at)
+    if (text.compare(at + 1, 5, "  CC ") == 0 || text.compare(at + 1, 5, "  AS ") == 0) ++n;
+  return n;
+}
+
+// The tree with the patches applied, as a hard-linked copy (cp -al) under the cache: GNU
+// patch writes each patched file anew, so the user's tree keeps its inodes and is never
+// dirtied. The copy's path is stable, so the object dir keyed by it stays incremental.
+std::string patched_copy(const std::string& tree, const std::vector<std::string>& patches, const std::string& dir,
+                         const std::string& log) {
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(fs::path(dir).parent_path());
+  if (run_logged({"cp", "-al", tree, dir}, log, std::chrono::minutes(10)) != 0)
+    throw KernelBuildError("cannot copy " + tree + " to apply the patches (log: " + log + ")", log);
+  for (auto& p : patches)
+    if (run_logged({"patch", "-p1", "--no-backup-if-mismatch", "-d", dir, "-i", p}, log, std::chrono::minutes(2)) != 0)
+      throw KernelBuildError("patch " + p + " does not apply to " + tree + " (log: " + log + ")", log);
+  return dir;
+}
+
+// What the last build of this config took, for an ETA: {objects, seconds}.
+nlohmann::json last_stats(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return nullptr;
+  try {
+    return nlohmann::json::parse(in);
+  } catch (...) {
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -69,7 +137,8 @@ nlohmann::json BuiltKernel::to_json() const {
   }
   return {{"bzimage", bzimage}, {"modules_dir", modules_dir}, {"commit", commit}, {"config_hash", config_hash},
           {"result_dir", result_dir}, {"build_log", build_log}, {"release", release}, {"reused", reused},
-          {"seconds", seconds}, {"kconfig_absent_from_tree", absent}, {"kconfig_not_stuck", not_stuck}};
+          {"seconds", seconds}, {"objects", objects}, {"patches", patches}, {"rig_modules", rig_modules},
+          {"kconfig_absent_from_tree", absent}, {"kconfig_not_stuck", not_stuck}};
 }
 
 BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
@@ -85,7 +154,14 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   for (auto& f : fragments)
     if (!fs::exists(f))
       throw InputError("--variant", "no config fragment " + f, "use base, debug, kasan or kcsan (images/kconfig/)");
+  for (auto& f : o.fragments) {
+    if (!fs::exists(f)) throw InputError("--config", "no config fragment " + f, "pass a file of CONFIG_X=y lines");
+    fragments.push_back(fs::absolute(f).string());
+  }
+  for (auto& p : o.patches)
+    if (!fs::exists(p)) throw InputError("--patch", "no patch " + p, "pass a file `patch -p1` applies to the tree");
 
+  // The config hash names the object dir and the result: fragments and patches, by content.
   Sha256 h;
   std::string requested_text;
   for (auto& f : fragments) {
@@ -94,20 +170,26 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     h.update(f.substr(f.rfind('/'))).update(text);
   }
   BuiltKernel k;
+  for (auto& p : o.patches) {
+    h.update("patch:" + fs::path(p).filename().string()).update(read_text_file(p));
+    k.patches.push_back(fs::path(p).filename().string());
+  }
   k.config_hash = h.hex().substr(0, 12);
   k.commit = tree_commit(tree.string());
   const std::string base = o.cache_dir + "/kbuild";
-  const std::string obj = base + "/obj-" + sha256_string(tree.string()).substr(0, 12) + "-" + k.config_hash;
+  const std::string tree_id = sha256_string(tree.string()).substr(0, 12);
+  const std::string obj = base + "/obj-" + tree_id + "-" + k.config_hash;
   // Only a clean commit names its source exactly; anything else is rebuilt (incrementally).
   const bool exact = !k.commit.empty() && k.commit.find("-dirty-") == std::string::npos;
-  k.result_dir = base + "/" + (exact ? k.commit : "worktree-" + sha256_string(tree.string()).substr(0, 12)) + "-" +
-                 k.config_hash;
+  k.result_dir = base + "/" + (exact ? k.commit : "worktree-" + tree_id) + "-" + k.config_hash;
   k.bzimage = k.result_dir + "/bzImage";
   k.build_log = k.result_dir + "/build.log";
   if (exact && fs::exists(k.result_dir + "/kernel.json")) {
     nlohmann::json j = read_json_file(k.result_dir + "/kernel.json", "kernel.json", "delete " + k.result_dir);
     k.modules_dir = j.value("modules_dir", "");
     k.release = j.value("release", "");
+    k.objects = j.value("objects", size_t{0});
+    k.rig_modules = j.value("rig_modules", std::vector<std::string>{});
     k.reused = true;
     progress << "kernel: reusing " << k.result_dir << " (" << k.commit << ")\n";
     return k;
@@ -118,15 +200,45 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   std::ofstream(k.build_log, std::ios::trunc) << "cxlrig kernel build: tree " << tree.string() << " commit "
                                                << (k.commit.empty() ? "(not git)" : k.commit) << " variant "
                                                << o.variant << "\n";
+  const std::string src = o.patches.empty() ? tree.string()
+                                            : patched_copy(tree.string(), o.patches, base + "/src-" + tree_id + "-" + k.config_hash,
+                                                           k.build_log);
 
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::string> make = {"env", "CCACHE_DIR=" + o.cache_dir + "/ccache", "KBUILD_BUILD_TIMESTAMP=2000-01-01",
-                                   "KBUILD_BUILD_USER=cxlrig", "KBUILD_BUILD_HOST=cxlrig",
-                                   "make", "-C", tree.string(), "O=" + obj, "-j" + std::to_string(jobs)};
+  // CCACHE_DEPEND: ccache hashes the compiler's own -MD output instead of running the
+  // preprocessor a second time, so a cold cache costs almost nothing over plain gcc.
+  std::vector<std::string> make = {"env", "CCACHE_DIR=" + o.cache_dir + "/ccache", "CCACHE_DEPEND=1",
+                                   "KBUILD_BUILD_TIMESTAMP=2000-01-01", "KBUILD_BUILD_USER=cxlrig",
+                                   "KBUILD_BUILD_HOST=cxlrig", "make", "-C", src, "O=" + obj, "-j" + std::to_string(jobs)};
   if (!find_program("ccache").empty()) make.push_back("CC=ccache gcc");
-  auto step = [&](const std::string& what, std::vector<std::string> argv) {
+  TtyStatus status;
+  const std::string stats_file = base + "/stats-" + k.config_hash + ".json";
+  const nlohmann::json last = last_stats(stats_file);
+  // Objects done out of those the last build of this config compiled, with an ETA from it.
+  auto watch_objects = [&](const std::string& what) -> Tick {
+    if (!status.enabled()) return {};
+    const auto started = std::chrono::steady_clock::now();
+    const size_t expected = last.is_object() ? last.value("objects", size_t{0}) : 0;
+    const double last_s = last.is_object() ? last.value("compile_seconds", 0.0) : 0.0;
+    return [&, started, expected, last_s, what] {
+      const size_t done = objects_in_log(read_text_file(k.build_log));
+      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::string text = "kernel: " + what + ": " + std::to_string(done) + " objects";
+      if (expected) {
+        text += " of ~" + std::to_string(expected);
+        const double eta = last_s > 0 ? last_s * (1.0 - std::min(1.0, double(done) / expected))
+                                      : done ? el * (double(expected) / done - 1) : 0;
+        text += ", ETA " + format_duration(eta);
+      }
+      status.show(text + " (" + format_duration(el) + ")");
+    };
+  };
+  auto step = [&](const std::string& what, std::vector<std::string> argv, const Tick& tick = {}) {
+    status.clear();
     progress << "kernel: " << what << "\n" << std::flush;
-    if (run_logged(argv, k.build_log, std::chrono::hours(2)) != 0) {
+    const int rc = run_logged(argv, k.build_log, std::chrono::hours(2), {}, tick);
+    status.clear();
+    if (rc != 0) {
       const std::string log = read_text_file(k.build_log);
       throw KernelBuildError("kernel build failed at " + what + " (log: " + k.build_log + "):\n" + first_build_errors(log),
                              k.build_log);
@@ -137,36 +249,84 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     v.insert(v.end(), extra.begin(), extra.end());
     return v;
   };
-  // From tinyconfig every time: the same fragments give the same .config on every commit,
-  // and Kbuild's per-option dependencies keep an unchanged config from rebuilding anything.
-  step("tinyconfig", with({"tinyconfig"}));
-  std::vector<std::string> merge = {tree.string() + "/scripts/kconfig/merge_config.sh", "-m", "-O", obj, obj + "/.config"};
-  merge.insert(merge.end(), fragments.begin(), fragments.end());
-  step("merge_config.sh", merge);
-  step("olddefconfig", with({"olddefconfig"}));
-
+  // From tinyconfig: the same fragments give the same .config on every commit, and Kbuild's
+  // per-option dependencies keep an unchanged config from rebuilding anything. The three
+  // config steps cost ~13 s, so they are skipped when neither the fragments nor any Kconfig
+  // file changed since the object dir's .config was made (a bisect step that touches C
+  // files only); the .config stays as it was, with its timestamp.
+  const KconfigTree ktree = read_tree_kconfig(src);
+  const std::string config_key = sha256_string(requested_text + "\n" + ktree.fingerprint);
+  const std::string key_file = obj + "/.cxlrig-config-key", verdicts_file = obj + "/.cxlrig-kconfig.json";
+  std::string old_key;
+  try {
+    if (fs::exists(key_file) && fs::exists(obj + "/.config") && fs::exists(verdicts_file)) old_key = read_text_file(key_file);
+  } catch (const std::exception&) {
+  }
+  if (old_key == config_key) {
+    progress << "kernel: config unchanged (fragments and Kconfig files)\n";
+    k.kconfig = verdicts_from(read_json_file(verdicts_file, "kernel config verdicts", "delete " + obj));
+  } else {
+    fs::remove(key_file, ec);
+    step("tinyconfig", with({"tinyconfig"}));
+    std::vector<std::string> merge = {src + "/scripts/kconfig/merge_config.sh", "-m", "-O", obj, obj + "/.config"};
+    merge.insert(merge.end(), fragments.begin(), fragments.end());
+    step("merge_config.sh", merge);
+    step("olddefconfig", with({"olddefconfig"}));
+    k.kconfig = check_kconfig(parse_kconfig_values(requested_text), parse_kconfig_values(read_text_file(obj + "/.config")),
+                              ktree.index);
+    std::ofstream(verdicts_file) << verdicts_json(k.kconfig).dump() << "\n";
+    std::ofstream(key_file) << config_key;
+  }
   const auto final_config = parse_kconfig_values(read_text_file(obj + "/.config"));
-  k.kconfig = check_kconfig(parse_kconfig_values(requested_text), final_config, index_tree_kconfig(tree.string()));
   for (auto& v : k.kconfig)
     if (v.kind == KconfigVerdict::kAbsentFromTree)
       progress << "kernel: CONFIG_" << v.option << " is not in this tree (" << v.reason << "), going on without it\n";
   const std::string not_stuck = describe_not_stuck(k.kconfig);
-  if (!not_stuck.empty())
+  if (!not_stuck.empty()) {
+    fs::remove(key_file, ec);
     throw KernelBuildError("requested kernel options did not stick after olddefconfig:\n" + not_stuck, k.build_log);
+  }
 
-  step("bzImage", with({"bzImage"}));
+  const auto compile_t0 = std::chrono::steady_clock::now();
+  const size_t before = objects_in_log(read_text_file(k.build_log));
+  auto m = final_config.find("MODULES");
+  const bool modules = m != final_config.end() && m->second == "y";
+  // One make for both: each invocation walks the whole tree (~5 s here) before it knows
+  // there is nothing to do.
+  step(modules ? "bzImage modules" : "bzImage", with(modules ? std::vector<std::string>{"bzImage", "modules"}
+                                                              : std::vector<std::string>{"bzImage"}),
+       watch_objects("bzImage"));
   k.release = chomp(read_text_file(obj + "/include/config/kernel.release"));
   fs::copy_file(obj + "/arch/x86/boot/bzImage", k.bzimage, fs::copy_options::overwrite_existing);
   fs::copy_file(obj + "/.config", k.result_dir + "/config", fs::copy_options::overwrite_existing);
-  auto m = final_config.find("MODULES");
-  if (m != final_config.end() && m->second == "y") {
-    step("modules", with({"modules"}));
+  if (modules) {
     step("modules_install", with({"modules_install", "INSTALL_MOD_PATH=" + k.result_dir + "/mods", "INSTALL_MOD_STRIP=1"}));
     k.modules_dir = k.result_dir + "/mods/lib/modules/" + k.release;
+    // The rig's own modules, against this tree and config. Each is copied out of
+    // guest-tests/ first: Kbuild writes an external module's objects beside its source.
+    const std::string mods_src = o.data_dir + "/guest-tests/modules";
+    if (fs::exists(mods_src))
+      for (auto& d : fs::directory_iterator(mods_src)) {
+        if (!fs::exists(d.path() / "Kbuild")) continue;
+        const std::string name = d.path().filename().string();
+        const std::string copy = k.result_dir + "/rig-modules/" + name;
+        fs::create_directories(copy);
+        fs::copy(d.path(), copy, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        step("module " + name, with({"M=" + copy, "modules"}));
+        step("module " + name + " install", with({"M=" + copy, "modules_install", "INSTALL_MOD_PATH=" + k.result_dir + "/mods",
+                                                  "INSTALL_MOD_DIR=extra", "INSTALL_MOD_STRIP=1"}));
+        k.rig_modules.push_back(name);
+      }
   }
+  k.objects = objects_in_log(read_text_file(k.build_log)) - before;
+  const double compile_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - compile_t0).count();
   k.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::ofstream(k.result_dir + "/kernel.json") << k.to_json().dump(2) << "\n";
-  progress << "kernel: built " << k.release << " in " << static_cast<int>(k.seconds) << " s: " << k.bzimage << "\n";
+  // A full build of this config sets the expectation for the next one's ETA.
+  if (!last.is_object() || k.objects >= last.value("objects", size_t{0}))
+    std::ofstream(stats_file) << nlohmann::json{{"objects", k.objects}, {"compile_seconds", compile_s}}.dump() << "\n";
+  progress << "kernel: built " << k.release << " in " << static_cast<int>(k.seconds) << " s (" << k.objects
+           << " objects): " << k.bzimage << "\n";
   return k;
 }
 

@@ -1,7 +1,11 @@
 // `cxlrig kernel build`: a kernel tree built out of tree with the rig's config fragments
-// (images/kconfig/), incrementally. One object dir per (tree, config) is reused across
-// commits, so a bisect step recompiles only what changed (with ccache when installed);
-// finished kernels are kept per (commit, config) and reused as they are.
+// (images/kconfig/), incrementally. One object dir per (tree, config, patches) is reused
+// across commits, so a bisect step recompiles only what changed (with ccache when
+// installed); finished kernels are kept per (commit, config, patches) and reused as they
+// are. Patches (a race scenario's window, a candidate fix) are applied to a hard-linked
+// copy of the tree, never to the tree itself. With CONFIG_MODULES the rig's own test
+// modules (guest-tests/modules/*, make M=) are built against the same tree and config and
+// installed beside the kernel's.
 #pragma once
 #include <ostream>
 #include <string>
@@ -16,8 +20,10 @@ namespace cxlrig {
 
 struct KernelBuildOptions {
   std::string tree;
-  std::string variant = "base";  // base, debug, kasan, kcsan (images/kconfig/<variant>.config)
-  unsigned jobs = 0;             // 0: one per core
+  std::string variant = "base";          // base, debug, kasan, kcsan (images/kconfig/<variant>.config)
+  std::vector<std::string> fragments;    // more config fragments, applied after the variant's
+  std::vector<std::string> patches;      // applied (patch -p1) to a copy of the tree
+  unsigned jobs = 0;                     // 0: one per core
   std::string cache_dir;
   std::string data_dir;
 };
@@ -32,6 +38,9 @@ struct BuiltKernel {
   std::string release;      // kernel.release
   bool reused = false;      // this commit and config were built before
   double seconds = 0;
+  size_t objects = 0;       // C and assembler objects compiled by this build
+  std::vector<std::string> patches;      // applied, by file name
+  std::vector<std::string> rig_modules;  // guest-tests/modules built for this kernel
   std::vector<KconfigVerdict> kconfig;
   nlohmann::json to_json() const;
 };
