@@ -10,7 +10,9 @@
 #include "ConsoleScanner.h"
 #include "DcdPlan.h"
 #include "ReproduceLine.h"
+#include "RunStatus.h"
 #include "ScenarioFit.h"
+#include "TtyStatus.h"
 #include "Oracle.h"
 #include "Artifacts.h"
 #include "Initramfs.h"
@@ -87,6 +89,9 @@ int run_command(const RunOptions& o) {
   install_interrupt_handlers();
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
+  TtyStatus tty;
+  RunStatus status(tty);
+  r.phases.on_start = [&](const std::string& name) { status.phase(name); };
   r.started = utc_timestamp(false);
   r.seed = o.seed;
   r.scenario = o.scenario;
@@ -168,6 +173,7 @@ int run_command(const RunOptions& o) {
     so.layouts = r.layouts_requested;
     so.inject = inject;
     so.region = plan;
+    so.status = &status;
     std::error_code cwd_ec;
     so.reproduce_prefix = o.argv.empty() ? "cxlrig run --scenario " + o.scenario
                                          : shell_quote(run_argv_from(o.argv, reproduce_rewrite(),
@@ -205,6 +211,7 @@ int run_command(const RunOptions& o) {
     vm.reset();
   }
   r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  tty.clear();
   try {
     art.write_json("results.json", to_results_json(r));
     art.write_text("junit.xml", to_junit_xml(r));

@@ -1,6 +1,7 @@
 // layout_poison: N layouts drawn from the seed (layout i from seed + i), each laid out,
 // bound, mapped and poisoned by LayoutRunner, in one boot.
 #include "LayoutRunner.h"
+#include "RunStatus.h"
 #include "ScenarioKind.h"
 
 namespace cxlrig {
@@ -15,6 +16,13 @@ class LayoutPoisonKind : public ScenarioKindRunner {
     std::vector<DeviceShape> shapes;
     for (auto& d : s.devices) shapes.push_back(d.shape);
     const RegionSpan span = ctx.region_span();
+    if (RunStatus* st = ctx.options.status) {  // the layouts are pure: count their checks up front
+      st->layouts(ctx.layouts());
+      for (size_t li = 0; li < ctx.layouts(); ++li) {
+        const uint64_t seed = ctx.options.seed + li;
+        st->add_checks(plan_targets(s, generate_layout(seed, span, draw_specs(seed, span, shapes)), ctx.options.inject, li).size());
+      }
+    }
     for (size_t li = 0; li < ctx.layouts(); ++li) {
       const uint64_t seed = ctx.options.seed + li;
       runner.run(s, li, generate_layout(seed, span, draw_specs(seed, span, shapes)), RowOrigin{"", 0, seed},

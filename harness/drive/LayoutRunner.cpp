@@ -5,6 +5,7 @@
 #include "ExpectedObservations.h"
 #include "Hex.h"
 #include "Oracle.h"
+#include "RunStatus.h"
 
 namespace cxlrig {
 
@@ -108,6 +109,8 @@ CheckRow LayoutRunner::check(const Scenario& s, const PoisonTarget& t, const Dev
 void LayoutRunner::run(const Scenario& s, size_t li, const Layout& layout, const RowOrigin& origin, nlohmann::json extra) {
   const auto targets = plan_targets(s, layout, ctx_.options.inject, li);
   const size_t first_row = ctx_.out.rows.size();
+  RunStatus* status = ctx_.options.status;
+  if (status) status->layout(li);
   auto origin_of = [&](size_t i) { return RowOrigin{origin.prefix, origin.device + i, origin.seed}; };
 
   for (size_t i = 0; i < s.devices.size(); ++i) {
@@ -135,8 +138,10 @@ void LayoutRunner::run(const Scenario& s, size_t li, const Layout& layout, const
     }
     ctx_.out.layouts.push_back(lj);
   }
-  for (const auto& t : targets)
+  for (const auto& t : targets) {
     ctx_.out.rows.push_back(check(s, t, layout.devices[t.device], origin_of(t.device), li));
+    if (status) status->check_done();
+  }
 
   proto::DaxTeardown::Request names;
   for (auto& d : devices_)

@@ -22,6 +22,7 @@ struct ScenarioOptions {
   RegionPlan region;                     // the topology's region, planned (and checked) before boot
   Millis boot_timeout{120000};
   Millis step_timeout{60000};
+  class RunStatus* status = nullptr;     // the terminal's status line, when there is one
 };
 
 }  // namespace cxlrig

@@ -2,6 +2,7 @@
 // aborted run still shows where its time went).
 #pragma once
 #include <chrono>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@ namespace cxlrig {
 
 struct PhaseLog {
   std::vector<std::pair<std::string, double>> entries;  // (name, milliseconds), in order
+  std::function<void(const std::string&)> on_start;     // progress display, if any
 };
 
 template <class F>
@@ -22,6 +24,7 @@ auto timed_phase(PhaseLog& log, const std::string& name, F f) {
       log.entries.emplace_back(name, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
   } rec{log, name};
+  if (log.on_start) log.on_start(name);
   return f();
 }
 
