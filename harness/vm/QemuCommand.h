@@ -38,7 +38,8 @@ std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const T
 // Shell-quoted, one line: what a developer pastes to rerun the guest by hand.
 std::string shell_quote(const std::vector<std::string>& argv);
 
-// The guest kernel command line: loglevel 5 keeps WARN (level 4) on the console; with 2+
+// The guest kernel command line: loglevel 5 keeps WARN (level 4) on the console, and
+// speculation mitigations are off (slow under TCG, irrelevant to the checks); with 2+
 // vCPUs the last one is isolated for the MCE AR consumer; `extra` (--kernel-arg) goes last.
 std::string kernel_cmdline(const Topology& t, const std::vector<std::string>& extra = {});
 
