@@ -2,12 +2,14 @@
 
 #include <iostream>
 
+#include "Interrupt.h"
 #include "KernelStore.h"
 #include "RunCommand.h"
 
 namespace cxlrig {
 
 int kernel_build_command(KernelBuildOptions o) {
+  install_interrupt_handlers();  // SIGINT stops make's whole group, then exits 130
   if (o.cache_dir.empty()) o.cache_dir = default_cache_dir();
   o.data_dir = data_dir();
   try {

@@ -5,6 +5,7 @@
 
 #include "BisectCommand.h"
 #include "InputError.h"
+#include "Interrupt.h"
 #include "KernelCommand.h"
 #include "OtherCommands.h"
 #include "RunCommand.h"
@@ -143,6 +144,9 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << "cxlrig: " << e.what() << '\n';
     return kExitUsage;
+  } catch (const Interrupted&) {
+    std::cerr << "cxlrig: interrupted; every child process stopped\n";
+    return kExitInterrupted;
   } catch (const std::exception& e) {
     std::cerr << "cxlrig: " << e.what() << '\n';
     return kExitInfra;

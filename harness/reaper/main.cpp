@@ -6,14 +6,39 @@
 // the compilers running. The reaper sits between: it gets SIGTERM when the rig dies
 // (PR_SET_PDEATHSIG), and on that, on SIGINT/SIGTERM/SIGHUP from the rig, or when CMD
 // exits, it sends SIGKILL to CMD's group. It exits with CMD's status (128+signal when it
-// had to kill it).
+// had to kill it). The group gets SIGTERM first and SIGKILL 3 s later: make deletes the
+// target it was writing when it is told to stop, so an interrupted build leaves no
+// half-written object that the next build would take for up to date.
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <cstdio>
 #include <initializer_list>
+
+namespace {
+
+// SIGTERM to the group, then SIGKILL to whatever is left once the command is gone or 3 s
+// have passed.
+int stop_group(pid_t child, int* status) {
+  ::kill(-child, SIGTERM);
+  bool reaped = false;
+  for (int i = 0; i < 300 && !reaped; ++i) {
+    if (::waitpid(child, status, WNOHANG) == child) reaped = true;
+    else {
+      struct timespec ts = {0, 10 * 1000 * 1000};
+      ::nanosleep(&ts, nullptr);
+    }
+  }
+  ::kill(-child, SIGKILL);
+  if (!reaped) ::waitpid(child, status, 0);
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -51,8 +76,7 @@ int main(int argc, char** argv) {
       if (::waitpid(child, &status, WNOHANG) == child) break;
       continue;
     }
-    ::kill(-child, SIGKILL);
-    ::waitpid(child, &status, 0);
+    stop_group(child, &status);
     return 128 + sig;
   }
   ::kill(-child, SIGKILL);  // whatever CMD left behind in its group
