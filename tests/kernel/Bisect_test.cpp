@@ -8,8 +8,13 @@
 // reused by every build, so only the first build is a full one.
 // Guards: dax/fsdev: fix multi-range offset in memory_failure handler (dax/fsdev fix series).
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <algorithm>
+#include <boost/process.hpp>
 #include <filesystem>
+#include <map>
+#include <thread>
 #include <fstream>
 #include <optional>
 
@@ -205,4 +210,100 @@ TEST_F(KernelHistory, CommitThatFailsToBuildIsASkipStep) {
   ASSERT_TRUE(step.is_object());
   EXPECT_EQ(step["exit_code"], 125);
   EXPECT_TRUE(fs::exists(steps + "/" + broken + "/kernel-build.log"));
+}
+
+namespace {
+
+// Every process below `root` (by parent pid), read from /proc.
+std::vector<std::pair<int, std::string>> descendants(int root) {
+  std::map<int, std::pair<int, std::string>> all;  // pid -> (ppid, comm)
+  for (auto& e : fs::directory_iterator("/proc")) {
+    const std::string n = e.path().filename().string();
+    if (n.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_text(e.path() / "stat");
+    const auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 4 >= stat.size()) continue;
+    if (stat[close + 2] == 'Z') continue;
+    all[std::stoi(n)] = {std::stoi(stat.substr(close + 4)), stat.substr(open + 1, close - open - 1)};
+  }
+  std::vector<std::pair<int, std::string>> out;
+  std::vector<int> todo = {root};
+  while (!todo.empty()) {
+    const int p = todo.back();
+    todo.pop_back();
+    for (auto& [pid, pc] : all)
+      if (pc.first == p) {
+        out.push_back({pid, pc.second});
+        todo.push_back(pid);
+      }
+  }
+  return out;
+}
+
+bool alive(int pid) {
+  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  return !stat.empty() && close != std::string::npos && stat[close + 2] != 'Z';
+}
+
+// Starts `cxlrig args`, waits until a compiler runs below it, sends `sig`, and returns the
+// compiler-side processes that were running (make, cc1, gcc, objtool) for the caller to
+// check.
+std::vector<std::pair<int, std::string>> kill_while_compiling(const std::vector<std::string>& args, int sig,
+                                                               const std::string& log) {
+  namespace bp = boost::process;
+  bp::child c(CXLRIG_BIN, bp::args = args, (bp::std_out & bp::std_err) > log, bp::std_in < bp::null);
+  std::vector<std::pair<int, std::string>> seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (std::chrono::steady_clock::now() < deadline && c.running()) {
+    seen = descendants(c.id());
+    if (std::any_of(seen.begin(), seen.end(), [](auto& p) { return p.second == "cc1"; })) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(c.id(), sig);
+  c.wait();
+  std::vector<std::pair<int, std::string>> builders;
+  for (auto& p : seen)
+    if (p.second == "make" || p.second == "cc1" || p.second == "gcc" || p.second == "ccache" || p.second == "objtool")
+      builders.push_back(p);
+  return builders;
+}
+
+void touch_c_files(const std::string& dir) {
+  for (auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".c") fs::last_write_time(e.path(), fs::file_time_type::clock::now());
+}
+
+}  // namespace
+
+// A SIGINT or SIGKILL of `cxlrig kernel build`, or a SIGKILL of `cxlrig bisect` (a build two
+// processes further down), leaves no make or compiler running, and the next build of the
+// same tree and config works: make was told to stop first, so no half-written object is
+// left to be taken for up to date.
+TEST_F(KernelHistory, KilledBuildsLeaveNoCompilerAndTheNextBuildWorks) {
+  const auto& h = *history_;
+  struct Case {
+    const char* what;
+    std::vector<std::string> args;
+    int sig;
+  };
+  const std::vector<Case> cases = {
+      {"kernel build, SIGINT", {"kernel", "build", "--tree", h.tree}, SIGINT},
+      {"kernel build, SIGKILL", {"kernel", "build", "--tree", h.tree}, SIGKILL},
+      {"bisect, SIGKILL",
+       {"bisect", "--tree", h.tree, "--good", h.base, "--bad", h.harmless2, "--out", fresh_out_dir("bisect-killed")},
+       SIGKILL},
+  };
+  for (auto& k : cases) {
+    touch_c_files(h.tree + "/mm");  // work for the compiler: ~70 objects
+    const std::string log = fresh_out_dir("killed-build") + ".log";
+    auto builders = kill_while_compiling(k.args, k.sig, log);
+    EXPECT_FALSE(builders.empty()) << k.what << ": no compiler was seen running\n" << read_text(log);
+    std::this_thread::sleep_for(std::chrono::seconds(5));  // SIGTERM, then SIGKILL after 3 s
+    for (auto& [pid, comm] : builders) EXPECT_FALSE(alive(pid)) << k.what << ": " << comm << " " << pid << " survived";
+    if (fs::exists(h.tree + "/.git/BISECT_START")) sh("git bisect reset -q main", h.tree);
+    sh("git checkout -q main", h.tree);
+    auto again = run_cxlrig({"kernel", "build", "--tree", h.tree}, "", 3600);
+    EXPECT_EQ(again.exit_code, 0) << k.what << ": the next build failed\n" << again.output;
+  }
 }

@@ -1,0 +1,95 @@
+// Every config variant of the rig's kernel builds from Debian's linux-source 7.3.4 and boots:
+// `kernel info` must say yes to the sanitizer the variant is for, and the default scenario
+// must judge every row without a FAIL. A KASAN, KCSAN or lockdep report in that run is a
+// finding about shipped 7.3.4: the test prints each with its title, and the run's exit code
+// says 1, as the rig's always does for a splat. Also: the base config without madvise()
+// gives SKIP rows naming the option, never FAIL. Label "kernel-variants" (ci/nightly): three
+// full builds do not fit in ci/test next to everything else (README, Performance).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "RunHarness.h"
+
+namespace fs = std::filesystem;
+using namespace cxlrig::test;
+
+namespace {
+
+// A plain unpacked linux-source-7.3 (not git): its builds are the variants', apart from
+// the bisect history's.
+const std::string& source_tree() {
+  static std::string tree = [] {
+    const std::string work = std::string(CXLRIG_TEST_RUNS) + "/kernel-variants-src";
+    const std::string t = work + "/linux-source-7.3";
+    if (!fs::exists(t + "/Makefile")) {
+      fs::remove_all(work);
+      fs::create_directories(work);
+      auto r = run_cxlrig({"kernel", "source", "--series", "7.3", "--into", work}, "", 1800);
+      if (r.exit_code != 0) return std::string();
+    }
+    return t;
+  }();
+  return tree;
+}
+
+void print_splats(const std::string& variant, const nlohmann::json& results) {
+  for (auto& s : results.value("splats", nlohmann::json::array()))
+    std::printf("[%s] finding: %s\n", variant.c_str(), s.value("title", s.value("text", "")).c_str());
+}
+
+class Variant : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(Variant, BuildsBootsAndReportsItsSanitizer) {
+  const auto [variant, capability] = GetParam();
+  ASSERT_FALSE(source_tree().empty()) << "cxlrig kernel source failed";
+  auto info = run_cxlrig({"kernel", "info", "--kernel-tree", source_tree(), "--variant", variant, "--topology", "vmem-1"},
+                         fresh_out_dir(std::string("variant-info-") + variant), 3600);
+  ASSERT_FALSE(info.results.is_null()) << info.output;
+  EXPECT_EQ(info.results["capabilities"][capability], true) << info.output;
+  EXPECT_EQ(info.results["capabilities"]["kernel_build"]["kconfig_not_stuck"].size(), 0u) << info.output;
+  print_splats(variant, info.results);
+
+  auto r = run_cxlrig({"run", "--kernel-tree", source_tree(), "--variant", variant},
+                      fresh_out_dir(std::string("variant-run-") + variant), 3600);
+  ASSERT_FALSE(r.results.is_null()) << r.output;
+  EXPECT_EQ(r.results["booted"], true) << r.output;
+  EXPECT_EQ(r.results["summary"]["fail"], 0) << r.output;
+  EXPECT_GE(r.results["summary"]["pass"].get<int>(), 20) << r.output;
+  print_splats(variant, r.results);
+  EXPECT_EQ(r.exit_code, r.results["splats"].empty() ? 0 : 1) << r.output;
+  std::printf("[%s] build %.0f s, %zu objects; run %.1f s, %zu splats\n", variant,
+              info.results["capabilities"]["kernel_build"]["seconds"].get<double>(),
+              info.results["capabilities"]["kernel_build"]["objects"].get<size_t>(),
+              r.results["duration_s"].get<double>(), r.results["splats"].size());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sanitizers, Variant,
+                         ::testing::Values(std::make_pair("kasan", "kernel:kasan"), std::make_pair("kcsan", "kernel:kcsan"),
+                                           std::make_pair("debug", "kernel:lockdep")),
+                         [](const auto& info) { return std::string(info.param.first); });
+
+// The first rig-built kernel lacked CONFIG_ADVISE_SYSCALLS: madvise() answered ENOSYS and the
+// rig reported FAIL, "no SIGBUS delivered", on a kernel with no bug.
+TEST(NoMadvise, KernelWithoutAdviseSyscallsGivesSkipRowsNotFail) {
+  ASSERT_FALSE(source_tree().empty());
+  auto r = run_cxlrig({"run", "--kernel-tree", source_tree(), "--config",
+                       std::string(CXLRIG_SOURCE_DIR) + "/tests/data/kconfig/no-advise-syscalls.config", "--inject",
+                       "madvise,corrupt_pfn"},
+                      fresh_out_dir("variant-no-madvise"), 3600);
+  ASSERT_FALSE(r.results.is_null()) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.results["capabilities"]["syscall:madvise"], false);
+  size_t madvise = 0;
+  for (auto& c : r.results["checks"])
+    if (c["path"] == "madvise") {
+      ++madvise;
+      EXPECT_EQ(c["verdict"], "SKIP") << c.dump();
+      EXPECT_NE(c["reason"].get<std::string>().find("madvise: ENOSYS: the kernel lacks CONFIG_ADVISE_SYSCALLS"),
+                std::string::npos)
+          << c["reason"];
+    }
+  EXPECT_GE(madvise, 2u) << r.output;
+}
+
+}  // namespace
