@@ -1,60 +1,29 @@
 #include "ConsoleScanner.h"
 
-#include <regex>
-
 namespace cxlrig {
-namespace {
 
-struct Rule {
-  const char* kind;
-  std::regex re;
-};
-
-const std::vector<Rule>& rules() {
-  // The timestamp prefix "[   1.234567] " is optional: printk.time may be off.
-  static const std::vector<Rule> r = {
-      {"panic", std::regex(R"(Kernel panic - not syncing)")},
-      {"kasan", std::regex(R"(BUG: KASAN: )")},
-      {"kcsan", std::regex(R"(BUG: KCSAN: )")},
-      {"ubsan", std::regex(R"(UBSAN: )")},
-      {"lockdep", std::regex(R"(WARNING: (possible circular locking dependency|possible recursive locking|suspicious RCU usage|inconsistent lock state))")},
-      {"hung_task", std::regex(R"(INFO: task .* blocked for more than)")},
-      {"gpf", std::regex(R"(general protection fault)")},
-      {"bug", std::regex(R"(\bBUG: |kernel BUG at )")},
-      {"oops", std::regex(R"(\bOops: )")},
-      {"warning", std::regex(R"(WARNING: CPU: \d+ PID: \d+ at )")},
-  };
-  return r;
+bool ConsoleScanner::scan(const std::string& line) {
+  lines_.push_back(line);
+  if (!opens_splat(line)) return false;
+  ++openings_;
+  if (opens_fatal_splat(line)) ++fatal_;
+  if (is_panic(line)) panicked_ = true;
+  return true;
 }
 
-std::string where_of(const std::string& line) {
-  static const std::regex at(R"( at ([^ ]+:\d+)|kernel BUG at ([^!]+)!| in ([A-Za-z0-9_.]+\+0x[0-9a-f]+/0x[0-9a-f]+))");
-  std::smatch m;
-  if (std::regex_search(line, m, at))
-    for (size_t i = 1; i < m.size(); ++i)
-      if (m[i].matched) return m[i].str();
-  return {};
-}
-
-}  // namespace
-
-std::optional<Splat> ConsoleScanner::scan(const std::string& line) {
-  ++lineno_;
-  // Cheap pre-filter: almost every line is harmless boot chatter.
-  if (line.find_first_of("BOWKUIgp") == std::string::npos) return std::nullopt;
-  for (const auto& r : rules()) {
-    if (std::regex_search(line, r.re)) {
-      Splat s{r.kind, lineno_, line, where_of(line)};
-      if (s.kind == std::string("panic")) panicked_ = true;
-      splats_.push_back(s);
-      return s;
-    }
+const std::vector<SplatReport>& ConsoleScanner::splats() const {
+  if (parsed_at_ != lines_.size()) {
+    parsed_ = parse_splats(lines_);
+    parsed_at_ = lines_.size();
   }
-  return std::nullopt;
+  return parsed_;
 }
 
-nlohmann::json to_json(const Splat& s) {
-  return {{"kind", s.kind}, {"line", s.line}, {"text", s.text}, {"where", s.where}};
+std::vector<SplatReport> ConsoleScanner::splats_since(size_t after) const {
+  std::vector<SplatReport> out;
+  for (auto& s : splats())
+    if (s.line > after) out.push_back(s);
+  return out;
 }
 
 }  // namespace cxlrig

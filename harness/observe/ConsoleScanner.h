@@ -1,37 +1,34 @@
-// Classifies kernel console lines as they stream in: panics end the run at once, other
-// splats (Oops, BUG, WARN, KASAN, KCSAN, lockdep) are recorded as observations.
+// Watches the kernel console as it streams in: a panic ends the run's waits at once, and
+// every line is kept, so the splats (Oops, BUG, WARN, KASAN, KCSAN, lockdep, ...) can be
+// cut into titled reports (SplatParser) whenever they are asked for.
 #pragma once
-#include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "ConsoleWatch.h"
+#include "SplatParser.h"
 
 namespace cxlrig {
 
-struct Splat {
-  std::string kind;   // panic, oops, bug, warning, kasan, kcsan, ubsan, lockdep, gpf, hung_task
-  size_t line = 0;    // 1-based console line
-  std::string text;   // the line that opened it
-  std::string where;  // "file:line" or function, when the line names one
-};
-
 class ConsoleScanner : public ConsoleWatch {
  public:
-  // Returns the splat this line opens, if any, and records it.
-  std::optional<Splat> scan(const std::string& line);
+  // True when the line opens a splat.
+  bool scan(const std::string& line);
   void line(const std::string& text) override { scan(text); }
-  const std::vector<Splat>& splats() const { return splats_; }
   bool panicked() const override { return panicked_; }
-  size_t lines() const { return lineno_; }
- private:
-  std::vector<Splat> splats_;
-  size_t lineno_ = 0;
-  bool panicked_ = false;
-};
+  size_t lines() const { return lines_.size(); }
+  size_t fatal_splats_seen() const override { return fatal_; }
+  // Every report so far, titled (parsed again only when new lines came in).
+  const std::vector<SplatReport>& splats() const;
+  // Reports that start after console line `after` (1-based): what one window provoked.
+  std::vector<SplatReport> splats_since(size_t after) const;
 
-nlohmann::json to_json(const Splat& s);
+ private:
+  std::vector<std::string> lines_;
+  size_t openings_ = 0, fatal_ = 0;
+  bool panicked_ = false;
+  mutable std::vector<SplatReport> parsed_;
+  mutable size_t parsed_at_ = static_cast<size_t>(-1);
+};
 
 }  // namespace cxlrig

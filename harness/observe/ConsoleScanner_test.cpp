@@ -19,27 +19,28 @@ ConsoleScanner scan_file(const std::string& name) {
 TEST(ConsoleScanner, CleanBootOf73HasNoSplat) {
   auto s = scan_file("console-7.3.4-clean.log");
   EXPECT_GT(s.lines(), 100u);
-  EXPECT_TRUE(s.splats().empty()) << s.splats().front().text;
+  EXPECT_TRUE(s.splats().empty()) << s.splats().front().title;
   EXPECT_FALSE(s.panicked());
 }
 
-TEST(ConsoleScanner, FindsWarnOopsAndPanicInOrder) {
+// A WARN, then an Oops whose "BUG:" line, "Oops:" line and "Fatal exception" panic are one
+// report: two splats, not four.
+TEST(ConsoleScanner, WarnThenOneOopsReportWithItsPanic) {
   auto s = scan_file("console-splats.log");
-  ASSERT_EQ(s.splats().size(), 4u);
-  EXPECT_EQ(s.splats()[0].kind, "warning");
-  EXPECT_EQ(s.splats()[0].where, "drivers/dax/super.c:345");
-  EXPECT_EQ(s.splats()[1].kind, "bug");
-  EXPECT_EQ(s.splats()[2].kind, "oops");
-  EXPECT_EQ(s.splats()[3].kind, "panic");
+  ASSERT_EQ(s.splats().size(), 2u);
+  EXPECT_EQ(s.splats()[0].title, "WARNING in fs_put_dax");
+  EXPECT_EQ(s.splats()[1].title, "BUG: unable to handle kernel NULL pointer dereference in dax_holder_notify_failure");
+  EXPECT_NE(s.splats()[1].report.find("Kernel panic - not syncing: Fatal exception"), std::string::npos);
   EXPECT_TRUE(s.panicked());
 }
 
-TEST(ConsoleScanner, DebugKernelReports) {
+TEST(ConsoleScanner, SplatsSinceALineAreWhatAWindowProvoked) {
   ConsoleScanner s;
-  EXPECT_EQ(s.scan("[   12.1] BUG: KASAN: slab-use-after-free in dax_holder_notify_failure+0x4a/0x90")->kind, "kasan");
-  EXPECT_EQ(s.scan("[   12.2] BUG: KCSAN: data-race in dax_holder_notify_failure / fs_put_dax")->kind, "kcsan");
-  EXPECT_EQ(s.scan("[   12.3] WARNING: possible circular locking dependency detected")->kind, "lockdep");
-  EXPECT_EQ(s.splats()[0].where, "dax_holder_notify_failure+0x4a/0x90");
+  s.scan("[    1.0] WARNING: CPU: 0 PID: 1 at mm/a.c:1 first_warn+0x1/0x2");
+  s.scan("[    1.1] ---[ end trace 0000000000000000 ]---");
+  const size_t mark = s.lines();
+  s.scan("[    2.0] WARNING: CPU: 1 PID: 7 at mm/b.c:2 second_warn+0x1/0x2");
+  ASSERT_EQ(s.splats_since(mark).size(), 1u);
+  EXPECT_EQ(s.splats_since(mark)[0].title, "WARNING in second_warn");
   EXPECT_FALSE(s.scan("[    0.1] Memory failure: 0x3d4000: recovery action for dax page: Recovered"));
-  EXPECT_FALSE(s.panicked());
 }

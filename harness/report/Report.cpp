@@ -74,7 +74,7 @@ std::string render_table(const RunResult& r) {
   }
   if (!observers.empty())
     o << "(offset: what the kernel must report; observer cells show what it did, ! marks a disagreement, - nothing)\n";
-  for (auto& s : r.splats) o << "kernel " << s.kind << " at console line " << s.line << ": " << s.text << '\n';
+  for (auto& s : r.splats) o << "kernel splat (" << s.kind << ", console line " << s.line << "): " << s.title << '\n';
   for (auto& rep : r.reproduce) o << "reproduce: " << rep << '\n';
   o << r.count(Verdict::kPass) << " passed, " << r.count(Verdict::kFail) << " failed, " << r.count(Verdict::kSkip)
     << " skipped";
@@ -135,7 +135,8 @@ nlohmann::json to_results_json(const RunResult& r) {
           {"booted", r.booted},
           {"exit_code", code},
           {"verdict", code == 0 ? "PASS" : code == 1 ? "FAIL" : code == kExitUsage ? "USAGE" : code == kExitInterrupted ? "INTERRUPTED" : "ERROR"},
-          {"artifacts", r.artifacts_dir}};
+          {"artifacts", r.artifacts_dir},
+          {"guests", r.guests}};
 }
 
 std::string to_junit_xml(const RunResult& r) {
@@ -179,8 +180,10 @@ std::string to_junit_xml(const RunResult& r) {
   for (auto& s : r.splats) {
     auto tc = suite.append_child("testcase");
     tc.append_attribute("classname") = ("cxlrig." + r.scenario + ".console").c_str();
-    tc.append_attribute("name") = ("kernel " + s.kind + " at line " + std::to_string(s.line)).c_str();
-    tc.append_child("failure").append_attribute("message") = s.text.c_str();
+    tc.append_attribute("name") = s.title.c_str();
+    auto f = tc.append_child("failure");
+    f.append_attribute("message") = s.title.c_str();
+    f.text() = s.report.c_str();
   }
   if (!r.error.empty()) {
     auto tc = suite.append_child("testcase");

@@ -24,10 +24,11 @@ struct RunResult : ScenarioOutcome {
   std::string started;  // ISO 8601 UTC
   double duration_s = 0;
   nlohmann::json kernel = nlohmann::json::object();
-  std::vector<Splat> splats;
+  std::vector<SplatReport> splats;
   std::optional<int> error_code;  // set when the run could not finish (2, 125, 130)
   std::string error;
   std::string artifacts_dir;
+  nlohmann::json guests = nlohmann::json::array();  // scenarios with several guests: one entry each
 
   // 0 all pass, 1 a check failed or the booted kernel splatted, else the error's code
   // (a kernel that panics before the agent starts is a boot failure: 125, bisect skips it).

@@ -41,7 +41,7 @@ TEST(Report, ExitCodes) {
   EXPECT_EQ(r.exit_code(), 1);
   r = sample();
   r.booted = true;
-  r.splats.push_back({"warning", 10, "WARNING: CPU: 0 PID: 1 at x.c:1 f", "x.c:1"});
+  r.splats.push_back({"warning", "WARNING in f", 10, "WARNING: CPU: 0 PID: 1 at x.c:1 f+0x1/0x2", "", "f"});
   EXPECT_EQ(r.exit_code(), 1);
   r.booted = false;  // panicked before the agent came up: a boot failure, not the bug
   r.rows.clear();

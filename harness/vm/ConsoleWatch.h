@@ -10,6 +10,8 @@ class ConsoleWatch {
   virtual ~ConsoleWatch() = default;
   virtual void line(const std::string& text) = 0;
   virtual bool panicked() const = 0;
+  // How many splats that kill the task they hit (an Oops) have started so far.
+  virtual size_t fatal_splats_seen() const = 0;
 };
 
 }  // namespace cxlrig
