@@ -115,6 +115,17 @@ proto::DaxLayout::Reply op_dax_layout(const proto::DaxLayout::Request& req) {
   return {req.device, read_u64(p + "/size"), read_u64(p + "/align"), read_mappings(req.device)};
 }
 
+proto::DaxWrite::Reply op_dax_write(const proto::DaxWrite::Request& req) {
+  if (req.attr != "mapping" && req.attr != "size") throw StepError("dax_write writes mapping or size only", EINVAL);
+  const std::string p = kDax + req.device;
+  proto::DaxWrite::Reply out;
+  out.err = write_attr_errno(p + "/" + req.attr, req.value);
+  out.size = read_u64(p + "/size");
+  out.driver = driver_of(req.device);
+  out.ranges = read_mappings(req.device);
+  return out;
+}
+
 proto::DaxBind::Reply op_dax_bind(const proto::DaxBind::Request& req) {
   const std::string& dev = req.device;
   const std::string& drv = req.driver;

@@ -21,6 +21,7 @@ proto::DaxLayout::Reply op_dax_layout(const proto::DaxLayout::Request&);
 proto::DaxBind::Reply op_dax_bind(const proto::DaxBind::Request&);
 proto::DaxMmap::Reply op_dax_mmap(const proto::DaxMmap::Request&);
 proto::Empty op_dax_teardown(const proto::DaxTeardown::Request&);
+proto::DaxWrite::Reply op_dax_write(const proto::DaxWrite::Request&);
 proto::DaxRangeLimit::Reply op_dax_range_limit(const proto::DaxRangeLimit::Request&);
 proto::ObserveBegin::Reply op_observe_begin(const proto::ObserveBegin::Request&);
 proto::Observed op_collect(const proto::CollectArgs&);

@@ -91,6 +91,7 @@ int main() {
       serve<proto::DaxMmap>(agent::op_dax_mmap),
       serve<proto::DaxTeardown>(agent::op_dax_teardown),
       serve<proto::DaxRangeLimit>(agent::op_dax_range_limit),
+      serve<proto::DaxWrite>(agent::op_dax_write),
       serve<proto::ObserveBegin>(agent::op_observe_begin),
       serve<proto::Collect>(agent::op_collect),
       serve<proto::Inject>(agent::op_inject),

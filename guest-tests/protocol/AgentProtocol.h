@@ -362,6 +362,26 @@ struct DaxRangeLimit {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DaxRangeLimit::Request, device, granule, start, end, align, driver, max)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DaxRangeLimit::Reply, accepted, listed, err, stopped_by, bind_err)
 
+// Writes one attribute of a dax device whose refusal is the observation (a `mapping` or a
+// `size` write while the device is bound: mapping_store() vs dev_dax_resize()), then reads
+// the device back.
+struct DaxWrite {
+  static constexpr const char* name = "dax_write";
+  struct Request {
+    std::string device;
+    std::string attr;   // mapping, size
+    std::string value;  // as written to sysfs
+  };
+  struct Reply {
+    int err = 0;         // errno of the write, 0 when the kernel took it
+    uint64_t size = 0;   // daxX.Y/size afterwards
+    std::string driver;  // bound driver afterwards, "" when none
+    std::vector<MappingReadback> ranges;
+  };
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DaxWrite::Request, device, attr, value)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DaxWrite::Reply, err, size, driver, ranges)
+
 // ---- injection windows ---------------------------------------------------------------
 
 struct Signal {

@@ -85,6 +85,135 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
 
 }  // namespace
 
+namespace {
+
+// Everything a run settles before its first guest boots: inputs read and checked, the
+// kernel fetched or built, the initramfs made, the accelerator chosen.
+struct Prepared {
+  Scenario scenario;
+  Topology topo;
+  RegionPlan plan;
+  std::vector<PoisonPath> inject;
+  BackendSpec backend;
+  KernelImage kernel;
+  InitramfsImage initrd;
+  std::vector<std::string> load;  // modules the agent loads, in order
+  AccelChoice accel;
+  std::string cache;
+};
+
+Prepared prepare(const RunOptions& o, RunResult& r, const Artifacts& art) {
+  Prepared p;
+  const std::string data = data_dir();
+  p.scenario = load_scenario_file(resolve_scenario_path(o.scenario, data));
+  r.scenario = p.scenario.name;
+  r.guards = p.scenario.guards;
+  p.topo = load_topology_file(resolve_topology_path(o.topology.empty() ? p.scenario.topology : o.topology, data));
+  r.topology = p.topo.name;
+  // Scenario and topology must agree before anything boots: the region must exist as
+  // planned, and the kind must fit it (ScenarioFit).
+  p.plan = plan_region(p.topo, 0);
+  check_scenario_fits(p.scenario, p.topo, p.plan, o.topology.empty() ? p.scenario.name + ".topology" : "--topology");
+  if (!o.inject.empty()) p.inject = poison_paths_from_list(o.inject, "--inject");
+  if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
+  if (o.timeout_s && *o.timeout_s == 0) throw InputError("--timeout", "must be at least 1 second", "omit it for the scenario's own budget");
+  r.layouts_requested = o.layouts.value_or(p.scenario.layouts);
+  for (auto path : p.inject.empty() ? all_poison_paths() : p.inject) r.inject.push_back(to_string(path));
+  p.backend.kind = backend_kind_from_string(o.backend, "--backend");
+  if (!o.connect_uri.empty()) {
+    if (p.backend.kind != BackendKind::kLibvirt) throw InputError("--connect", "only applies to the libvirt backend", "add --backend libvirt, or drop --connect");
+    p.backend.connect_uri = o.connect_uri;
+  }
+  r.capabilities["backend"] = to_string(p.backend.kind);
+  if (find_program(o.qemu).empty()) throw InputError("--qemu", o.qemu + " not found", "run ci/install-deps, or pass --qemu PATH");
+  p.cache = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
+  KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
+  art.write_json("config.json", {{"scenario", p.scenario.name}, {"topology", p.topo.name}, {"seed", o.seed},
+                                 {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
+                                 {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", p.cache},
+                                 {"backend", to_string(p.backend.kind)}, {"connect", p.backend.connect_uri},
+                                 {"kernel_args", o.kernel_args}, {"argv", o.argv}});
+
+  p.kernel = timed_phase(r.phases, "kernel", [&] { return pick_kernel(o, p.cache, lock, r, art); });
+  std::vector<std::string> modules = kScenarioModules;
+  if (p.plan.mode == "pmem") modules.insert(modules.end(), kPmemModules.begin(), kPmemModules.end());
+  r.kernel = p.kernel.to_json();
+  auto [early, mods] = timed_phase(r.phases, "modules-select", [&] {
+    ModuleIndex index(p.kernel.modules_dir);
+    return std::make_pair(index.select(kEarlyModules), index.select(modules));
+  });
+  r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
+  for (auto& m : mods.ordered) p.load.push_back(m.name);
+  p.initrd = timed_phase(r.phases, "initramfs", [&] {
+    return build_initramfs({"/bin/busybox", CXLRIG_AGENT_PATH, early.ordered, mods.ordered}, p.cache);
+  });
+  r.kernel["initramfs"] = p.initrd.path;
+  p.accel = timed_phase(r.phases, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), p.kernel.vmlinuz, p.cache); });
+  r.accel = to_string(p.accel.accel);
+  r.capabilities["accel_reason"] = p.accel.why;
+  p.backend.qemu_binary = find_program(o.qemu);
+  return p;
+}
+
+// One guest: boot it with its logs in `art`, drive the scenario's guest `g`, and take it
+// down whatever happens; its splats and QMP events land in r.
+void run_guest(const Prepared& p, const RunOptions& o, size_t g, const Artifacts& art, RunResult& r, RunStatus& status) {
+  ConsoleScanner console;  // outlives the Vm: the splats are read after it is gone
+  boost::asio::io_context ioc;
+  std::unique_ptr<Vm> vm;
+  auto take_down = [&] {
+    if (!vm) return;
+    vm->kill();
+    for (auto s : console.splats()) {
+      s.guest = g;
+      r.splats.push_back(s);
+    }
+    for (auto& m : vm->qmp_events()) r.capabilities["qmp_events"].push_back(m.body);
+    vm.reset();
+  };
+  try {
+    vm = std::make_unique<Vm>(ioc, p.topo, BootSpec{p.kernel.vmlinuz, p.initrd.path, kernel_cmdline(p.topo, o.kernel_args)},
+                              p.accel.accel, p.backend, art.vm_logs(), console);
+    const auto [def_name, def_text] = vm->definition();
+    art.write_text(def_name, def_text);
+    timed_phase(r.phases, "qemu-start", [&] {
+      vm->start(Millis(30000));
+      return 0;
+    });
+    ScenarioOptions so;
+    so.seed = o.seed;
+    so.layouts = r.layouts_requested;
+    so.inject = p.inject;
+    so.region = p.plan;
+    so.status = &status;
+    so.guest = g;
+    so.console = &console;
+    std::error_code cwd_ec;
+    so.reproduce_prefix = o.argv.empty() ? "cxlrig run --scenario " + o.scenario
+                                         : shell_quote(run_argv_from(o.argv, reproduce_rewrite(),
+                                                                     std::filesystem::current_path(cwd_ec).string()));
+    so.modules = p.load;
+    const unsigned budget = o.timeout_s.value_or(p.scenario.timeout_s);
+    so.boot_timeout = Millis(budget * 1000ull / 2);
+    so.step_timeout = Millis(std::max(30u, budget / 4) * 1000ull);
+    ScenarioRunner runner(*vm, p.scenario, p.topo, so, r);
+    if (o.probe_only) runner.probe();
+    else runner.run();
+    // After an Oops the agent may be gone: waiting for its poweroff only costs the timeout.
+    if (console.fatal_splats_seen() == 0)
+      timed_phase(r.phases, "shutdown", [&] {
+        vm->shutdown(Millis(10000));
+        return 0;
+      });
+  } catch (...) {
+    take_down();
+    throw;
+  }
+  take_down();
+}
+
+}  // namespace
+
 int run_command(const RunOptions& o) {
   install_interrupt_handlers();
   const auto t0 = std::chrono::steady_clock::now();
@@ -95,6 +224,7 @@ int run_command(const RunOptions& o) {
   r.started = utc_timestamp(false);
   r.seed = o.seed;
   r.scenario = o.scenario;
+  r.capabilities["qmp_events"] = nlohmann::json::array();
   Artifacts art;
   try {
     art = make_artifacts_dir(o.out);
@@ -103,92 +233,26 @@ int run_command(const RunOptions& o) {
     return kExitUsage;
   }
   r.artifacts_dir = art.dir;
-  ConsoleScanner console;  // outlives the Vm: the splats are read after it is gone
-  std::unique_ptr<Vm> vm;
-  boost::asio::io_context ioc;
   try {
-    const std::string data = data_dir();
-    Scenario scenario = load_scenario_file(resolve_scenario_path(o.scenario, data));
-    r.scenario = scenario.name;
-    r.guards = scenario.guards;
-    Topology topo = load_topology_file(resolve_topology_path(o.topology.empty() ? scenario.topology : o.topology, data));
-    r.topology = topo.name;
-    // Scenario and topology must agree before anything boots: the region must exist as
-    // planned, and DC extents must fit both the DC region and the fallback region.
-    const RegionPlan plan = plan_region(topo, 0);
-    check_scenario_fits(scenario, topo, plan, o.topology.empty() ? scenario.name + ".topology" : "--topology");
-    std::vector<PoisonPath> inject;
-    if (!o.inject.empty()) inject = poison_paths_from_list(o.inject, "--inject");
-    if (o.layouts && *o.layouts == 0) throw InputError("--layouts", "must be at least 1");
-    if (o.timeout_s && *o.timeout_s == 0) throw InputError("--timeout", "must be at least 1 second", "omit it for the scenario's own budget");
-    r.layouts_requested = o.layouts.value_or(scenario.layouts);
-    for (auto p : inject.empty() ? all_poison_paths() : inject) r.inject.push_back(to_string(p));
-    BackendSpec backend;
-    backend.kind = backend_kind_from_string(o.backend, "--backend");
-    if (!o.connect_uri.empty()) {
-      if (backend.kind != BackendKind::kLibvirt) throw InputError("--connect", "only applies to the libvirt backend", "add --backend libvirt, or drop --connect");
-      backend.connect_uri = o.connect_uri;
+    const Prepared p = prepare(o, r, art);
+    const size_t guests = o.probe_only ? 1 : p.scenario.guests();
+    for (size_t g = 0; g < guests; ++g) {
+      // One guest: its logs where they always are. Several: each in guest-<g>/.
+      Artifacts where = art;
+      if (guests > 1) {
+        where.dir = art.dir + "/guest-" + std::to_string(g);
+        std::filesystem::create_directories(where.dir);
+        r.guests.push_back({{"index", g}, {"dir", where.dir}});
+      }
+      try {
+        run_guest(p, o, g, where, r, status);
+      } catch (const GuestSplatted& e) {
+        // The kernel oopsed under a step no kind caught: the splat is the finding; the
+        // scenario's next guest still runs.
+        if (guests > 1) r.guests.back()["ended"] = e.what();
+        else throw;
+      }
     }
-    r.capabilities["backend"] = to_string(backend.kind);
-    if (find_program(o.qemu).empty()) throw InputError("--qemu", o.qemu + " not found", "run ci/install-deps, or pass --qemu PATH");
-    const std::string cache = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
-    KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
-    art.write_json("config.json", {{"scenario", scenario.name}, {"topology", topo.name}, {"seed", o.seed},
-                                   {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
-                                   {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", cache},
-                                   {"backend", to_string(backend.kind)}, {"connect", backend.connect_uri},
-                                   {"kernel_args", o.kernel_args}});
-
-    KernelImage kernel = timed_phase(r.phases, "kernel", [&] { return pick_kernel(o, cache, lock, r, art); });
-    std::vector<std::string> modules = kScenarioModules;
-    if (plan.mode == "pmem") modules.insert(modules.end(), kPmemModules.begin(), kPmemModules.end());
-    r.kernel = kernel.to_json();
-    auto [early, mods] = timed_phase(r.phases, "modules-select", [&] {
-      ModuleIndex index(kernel.modules_dir);
-      return std::make_pair(index.select(kEarlyModules), index.select(modules));
-    });
-    r.kernel["modules_not_found"] = mods.missing;  // built in, or not in this kernel
-    std::vector<std::string> load;
-    for (auto& m : mods.ordered) load.push_back(m.name);
-    InitramfsImage initrd = timed_phase(r.phases, "initramfs", [&] {
-      return build_initramfs({"/bin/busybox", CXLRIG_AGENT_PATH, early.ordered, mods.ordered}, cache);
-    });
-    r.kernel["initramfs"] = initrd.path;
-
-    AccelChoice accel = timed_phase(r.phases, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), kernel.vmlinuz, cache); });
-    r.accel = to_string(accel.accel);
-    r.capabilities["accel_reason"] = accel.why;
-
-    backend.qemu_binary = find_program(o.qemu);
-    vm = std::make_unique<Vm>(ioc, topo, BootSpec{kernel.vmlinuz, initrd.path, kernel_cmdline(topo, o.kernel_args)}, accel.accel,
-                              backend, art.vm_logs(), console);
-    const auto [def_name, def_text] = vm->definition();
-    art.write_text(def_name, def_text);
-    timed_phase(r.phases, "qemu-start", [&] {
-      vm->start(Millis(30000));
-      return 0;
-    });
-    ScenarioOptions so;
-    so.seed = o.seed;
-    so.layouts = r.layouts_requested;
-    so.inject = inject;
-    so.region = plan;
-    so.status = &status;
-    std::error_code cwd_ec;
-    so.reproduce_prefix = o.argv.empty() ? "cxlrig run --scenario " + o.scenario
-                                         : shell_quote(run_argv_from(o.argv, reproduce_rewrite(),
-                                                                     std::filesystem::current_path(cwd_ec).string()));
-    so.modules = load;
-    unsigned budget = o.timeout_s.value_or(scenario.timeout_s);
-    so.boot_timeout = Millis(budget * 1000ull / 2);
-    so.step_timeout = Millis(std::max(30u, budget / 4) * 1000ull);
-    ScenarioRunner runner(*vm, scenario, topo, so, r);
-    if (o.probe_only) runner.probe();
-    else runner.run();
-    timed_phase(r.phases, "shutdown", [&] {
-      vm->shutdown(Millis(10000));
-      return 0;
-    });
   } catch (const InputError& e) {
     r.error_code = kExitUsage;
     r.error = e.what();
@@ -201,14 +265,6 @@ int run_command(const RunOptions& o) {
   } catch (const std::exception& e) {
     r.error_code = kExitInfra;
     r.error = e.what();
-  }
-  if (vm) {
-    vm->kill();
-    r.splats = console.splats();
-    nlohmann::json ev = nlohmann::json::array();
-    for (auto& m : vm->qmp_events()) ev.push_back(m.body);
-    r.capabilities["qmp_events"] = ev;
-    vm.reset();
   }
   r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   tty.clear();

@@ -8,6 +8,7 @@ std::unique_ptr<ScenarioKindRunner> make_scenario_kind(ScenarioKind kind) {
     case ScenarioKind::kStaticDevice: return make_static_device_kind();
     case ScenarioKind::kDcd: return make_dcd_kind();
     case ScenarioKind::kRangeLimit: return make_range_limit_kind();
+    case ScenarioKind::kReconfig: return make_reconfig_kind();
   }
   return nullptr;
 }

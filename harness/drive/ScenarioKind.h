@@ -21,5 +21,6 @@ std::unique_ptr<ScenarioKindRunner> make_layout_poison_kind();
 std::unique_ptr<ScenarioKindRunner> make_static_device_kind();
 std::unique_ptr<ScenarioKindRunner> make_dcd_kind();
 std::unique_ptr<ScenarioKindRunner> make_range_limit_kind();
+std::unique_ptr<ScenarioKindRunner> make_reconfig_kind();
 
 }  // namespace cxlrig

@@ -266,3 +266,72 @@ TEST(ScenarioRunner, UnmetScenarioRequirementIsOneSkipRow) {
   EXPECT_NE(r.out.rows[1].reason.find("CONFIG_KCSAN"), std::string::npos);
   EXPECT_EQ(r.guest->count("dax_layout"), 0u);
 }
+
+namespace {
+json reconfig_scenario() {
+  return json::parse(R"({"kind": "reconfig", "name": "r", "topology": "vmem-1",
+    "reconfig": {"drivers": ["device_dax", "fsdev_dax"], "ranges": 1, "range_size": "2M"}})");
+}
+}  // namespace
+
+// Debian's 7.3.4: the `mapping` write is taken while bound, and the store into the new
+// range oopses in dax_set_mapping: both are FAIL rows, the Oops named in the second.
+TEST(ReconfigKind, DeviceDaxTakesTheWriteAndTheTouchOopses) {
+  KindRun r("vmem-1", reconfig_scenario());
+  ConsoleScanner console;
+  r.guest->console = &console;
+  r.options.console = &console;
+  r.options.guest = 0;
+  r.go();
+  EXPECT_EQ(r.row("reconfig/device_dax/size-while-bound")->verdict, Verdict::kPass);
+  const CheckRow* write = r.row("reconfig/device_dax/mapping-while-bound");
+  ASSERT_NE(write, nullptr);
+  EXPECT_EQ(write->verdict, Verdict::kFail);
+  EXPECT_NE(write->reason.find("0x200000 -> 0x400000"), std::string::npos) << write->reason;
+  const CheckRow* touch = r.row("reconfig/device_dax/touch-new-range");
+  ASSERT_NE(touch, nullptr);
+  EXPECT_EQ(touch->verdict, Verdict::kFail);
+  EXPECT_NE(touch->reason.find("BUG: unable to handle kernel paging request in dax_set_mapping"), std::string::npos)
+      << touch->reason;
+  EXPECT_EQ(touch->details["splats"].size(), 1u);
+  EXPECT_EQ(r.row("reconfig/device_dax/unbind-after-growth"), nullptr) << "nothing runs after the Oops";
+  // The write went to the range after the device's, while it was bound.
+  std::vector<json> writes;
+  for (size_t i = 0; i < r.guest->calls.size(); ++i)
+    if (r.guest->calls[i] == "dax_write") writes.push_back(r.guest->call_args[i]);
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(writes[0]["attr"], "size");
+  EXPECT_EQ(writes[1]["attr"], "mapping");
+}
+
+TEST(ReconfigKind, FsdevPoisonOfTheNewRangeIsNotReportedAndTheUnbindOopses) {
+  KindRun r("vmem-1", reconfig_scenario());
+  ConsoleScanner console;
+  r.guest->console = &console;
+  r.options.console = &console;
+  r.options.guest = 1;  // the second guest: fsdev_dax
+  r.go();
+  EXPECT_EQ(r.row("reconfig/fsdev_dax/mapping-while-bound")->verdict, Verdict::kFail);
+  EXPECT_EQ(r.row("reconfig/fsdev_dax/d0/s0/r0/first/corrupt_pfn")->verdict, Verdict::kPass);
+  const CheckRow* fresh = r.row("reconfig/fsdev_dax/d0/s0/r1/first/corrupt_pfn");
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_EQ(fresh->verdict, Verdict::kFail) << "a page of the new range has no struct page: nobody is told";
+  const CheckRow* unbind = r.row("reconfig/fsdev_dax/unbind-after-growth");
+  ASSERT_NE(unbind, nullptr);
+  EXPECT_NE(unbind->reason.find("in fsdev_clear_folio_state"), std::string::npos) << unbind->reason;
+}
+
+// The candidate fix: mapping_store() refuses a bound device like dev_dax_resize() does.
+TEST(ReconfigKind, RefusedWritePassesAndNothingFollows) {
+  for (size_t g : {0u, 1u}) {
+    KindRun r("vmem-1", reconfig_scenario());
+    r.guest->mapping_while_bound_accepted = false;
+    r.options.guest = g;
+    r.go();
+    const std::string d = g == 0 ? "device_dax" : "fsdev_dax";
+    EXPECT_EQ(r.row("reconfig/" + d + "/mapping-while-bound")->verdict, Verdict::kPass) << d;
+    EXPECT_EQ(r.row("reconfig/" + d + "/unbind-after-growth")->verdict, Verdict::kSkip) << d;
+    EXPECT_EQ(r.rows(Verdict::kFail), 0u) << d;
+    EXPECT_EQ(r.guest->count("inject"), 0u);
+  }
+}

@@ -23,6 +23,10 @@ struct ScenarioOptions {
   Millis boot_timeout{120000};
   Millis step_timeout{60000};
   class RunStatus* status = nullptr;     // the terminal's status line, when there is one
+  size_t guest = 0;                      // which of the scenario's guests this is (Scenario::guests())
+  // The guest's console, for the kinds whose rows name what the kernel printed (a splat a
+  // reconfiguration provoked). Null when nobody watches it (unit tests may set one).
+  const class ConsoleScanner* console = nullptr;
 };
 
 }  // namespace cxlrig

@@ -28,8 +28,13 @@ std::string init_script(const std::vector<GuestModule>& early) {
        "mount -t debugfs debugfs /sys/kernel/debug\n"
        "mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null\n";
   for (auto& m : early) s << "insmod /lib/modules/" << m.name << ".ko\n";
+  // The agent runs as init's child, not as init: an Oops that kills it (a scenario that makes
+  // the kernel fault in the agent's own task) must leave a console to read, not "Attempted
+  // to kill init!". Init then waits; the host sees the Oops and stops waiting for the agent.
   s << "echo cxlrig: init done, starting agent\n"
-       "exec /bin/cxlrig-agent\n";
+       "/bin/cxlrig-agent\n"
+       "echo \"cxlrig: agent exited ($?)\"\n"
+       "while true; do sleep 3600; done\n";
   return s.str();
 }
 

@@ -119,6 +119,7 @@ const std::vector<KindFields>& kinds() {
       {ScenarioKind::kStaticDevice, "static_device", {"devices", "points"}},
       {ScenarioKind::kDcd, "dcd", {"dcd", "points"}},
       {ScenarioKind::kRangeLimit, "range_limit", {"range_limit"}},
+      {ScenarioKind::kReconfig, "reconfig", {"reconfig"}},
   };
   return k;
 }
@@ -174,7 +175,41 @@ RangeLimitSpec parse_range_limit(const json& r, const std::string& w) {
   return s;
 }
 
+ReconfigSpec parse_reconfig(const json& r, const std::string& w) {
+  only_keys(r, w, {"drivers", "ranges", "range_size", "align", "paths"});
+  ReconfigSpec s;
+  s.drivers = strings(r, "drivers", w);
+  if (s.drivers.empty()) throw InputError(w + ".drivers", "needs at least one driver", "list device_dax and/or fsdev_dax");
+  for (size_t i = 0; i < s.drivers.size(); ++i)
+    if (s.drivers[i] != "device_dax" && s.drivers[i] != "fsdev_dax")
+      throw InputError(index_path(w, "drivers", i), "unknown driver \"" + s.drivers[i] + "\"", "use device_dax or fsdev_dax");
+  if (r.contains("ranges")) s.ranges = positive(r["ranges"], w + ".ranges", 64);
+  if (r.contains("range_size")) s.range_size = parse_size(r["range_size"], w + ".range_size");
+  if (s.range_size == 0 || s.range_size % (2ull << 20))
+    throw InputError(w + ".range_size", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
+  if (r.contains("align")) s.align = parse_size(r["align"], w + ".align");
+  if (s.align != 4096 && s.align != (2ull << 20)) throw InputError(w + ".align", "must be 4K or 2M");
+  if (r.contains("paths")) {
+    s.paths.clear();
+    for (auto& p : strings(r, "paths", w)) s.paths.push_back(poison_path_from(p, w + ".paths"));
+    for (auto p : s.paths)
+      if (p != PoisonPath::kCorruptPfn && p != PoisonPath::kHardOffline && p != PoisonPath::kMceAo)
+        throw InputError(w + ".paths", std::string(to_string(p)) + " cannot poison an fsdev_dax page here",
+                         "use corrupt_pfn, hard_offline or mce_ao");
+  }
+  return s;
+}
+
 }  // namespace
+
+const std::vector<ScenarioKind>& all_scenario_kinds() {
+  static const std::vector<ScenarioKind> all = [] {
+    std::vector<ScenarioKind> v;
+    for (auto& k : kinds()) v.push_back(k.kind);
+    return v;
+  }();
+  return all;
+}
 
 const char* to_string(ScenarioKind k) {
   for (auto& x : kinds())
@@ -250,6 +285,9 @@ Scenario parse_scenario(const json& j, const std::string& w) {
     }
     case ScenarioKind::kRangeLimit:
       s.range_limit = parse_range_limit(need(j, "range_limit", w), w + ".range_limit");
+      break;
+    case ScenarioKind::kReconfig:
+      s.reconfig = parse_reconfig(need(j, "reconfig", w), w + ".reconfig");
       break;
   }
   return s;

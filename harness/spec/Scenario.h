@@ -22,8 +22,10 @@ enum class ScenarioKind {
   kStaticDevice,  // a pmem namespace's static dax device, bound to each driver in turn
   kDcd,           // dynamic capacity extents over QMP, and their extent-shaped fallback
   kRangeLimit,    // how many ranges `mapping` takes on one device, and whether it binds
+  kReconfig,      // reconfigure a bound device (a `mapping` write), expect a refusal, show the consequence
 };
 const char* to_string(ScenarioKind k);
+const std::vector<ScenarioKind>& all_scenario_kinds();
 // Throws InputError naming `where` and listing the kinds.
 ScenarioKind scenario_kind_from(const std::string& s, const std::string& where);
 
@@ -47,6 +49,16 @@ struct RangeLimitSpec {
   unsigned at_least = 1;              // FAIL when `mapping` takes fewer
 };
 
+// A reconfiguration of a device while a driver is bound. Each driver gets a guest of its own:
+// when the kernel takes the write, what follows can oops and take the guest with it.
+struct ReconfigSpec {
+  std::vector<std::string> drivers;     // device_dax, fsdev_dax
+  unsigned ranges = 1;                  // the device's ranges before the write
+  uint64_t range_size = 2ull << 20;     // each, and the range written while bound
+  uint64_t align = 2ull << 20;
+  std::vector<PoisonPath> paths = {PoisonPath::kCorruptPfn};  // fsdev_dax: how the old and new ranges are poisoned
+};
+
 struct Scenario {
   ScenarioKind kind = ScenarioKind::kLayoutPoison;
   std::string name;
@@ -66,6 +78,10 @@ struct Scenario {
 
   std::optional<DcdSpec> dcd;                 // dcd
   std::optional<RangeLimitSpec> range_limit;  // range_limit
+  std::optional<ReconfigSpec> reconfig;       // reconfig
+
+  // Guests the scenario boots, one after the other (a reconfig check per driver).
+  size_t guests() const { return reconfig ? reconfig->drivers.size() : 1; }
 
   // The CXL region mode the kind works on: a static device lives in a pmem namespace,
   // every other kind lays devices out in a ram region's dax_region.

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "AgentProtocol.h"
+#include "Vm.h"
 
 namespace cxlrig::test {
 
@@ -105,7 +106,8 @@ nlohmann::json FakeGuest::layout(const nlohmann::json& args) {
 std::optional<std::pair<std::string, uint64_t>> FakeGuest::owner(uint64_t phys) const {
   for (auto& [name, d] : devices_) {
     uint64_t before = 0;
-    for (auto& [s, e] : d.ranges) {
+    for (size_t i = 0; i < d.ranges.size() && (d.driver.empty() || i < d.pgmap_ranges); ++i) {
+      const auto& [s, e] = d.ranges[i];
       if (phys >= s && phys <= e) {
         const uint64_t first = d.ranges.front().first;
         return std::make_pair(name, fsdev_offset_from_first_range && d.driver == "fsdev_dax" ? phys - first
@@ -146,6 +148,20 @@ nlohmann::json FakeGuest::inject(const nlohmann::json& args) {
   return out;
 }
 
+// What 7.3.4 printed for the Oopses a grown bound device leads to, and what the Vm then
+// throws: the agent's task died with them.
+void FakeGuest::oops(const std::string& function, const std::string& op) {
+  if (console) {
+    console->scan("[   13.490464] BUG: unable to handle page fault for address: ffe154d44fc10008");
+    console->scan("[   13.519904] Oops: Oops: 0000 [#1] SMP NOPTI");
+    console->scan("[   13.527938] RIP: 0010:" + function + ".isra.0+0x70/0xb0 [device_dax]");
+    console->scan("[   13.551414] Call Trace:");
+    console->scan("[   13.552044]  dev_dax_huge_fault+0x310/0x490 [device_dax]");
+    console->scan("[   13.560000] ---[ end trace 0000000000000000 ]---");
+  }
+  throw GuestSplatted("the guest kernel oopsed while the agent ran " + op + " and no reply came (see console.log)");
+}
+
 nlohmann::json FakeGuest::agent(const std::string& op, const nlohmann::json& args, Millis) {
   calls.push_back(op);
   call_args.push_back(args);
@@ -167,10 +183,36 @@ nlohmann::json FakeGuest::agent(const std::string& op, const nlohmann::json& arg
   if (op == proto::DaxBind::name) {
     auto req = args.get<proto::DaxBind::Request>();
     devices_[req.device].driver = req.driver;
+    devices_[req.device].pgmap_ranges = devices_[req.device].ranges.size();
     return req;
+  }
+  if (op == proto::DaxWrite::name) {
+    auto req = args.get<proto::DaxWrite::Request>();
+    Device& d = devices_[req.device];
+    proto::DaxWrite::Reply r;
+    const bool bound = !d.driver.empty();
+    if (req.attr == "size" && bound) r.err = 16;
+    if (req.attr == "mapping") {
+      if (bound && !mapping_while_bound_accepted) {
+        r.err = 16;
+      } else {
+        const auto dash = req.value.find('-');
+        d.ranges.push_back({std::stoull(req.value.substr(0, dash), nullptr, 0), std::stoull(req.value.substr(dash + 1), nullptr, 0)});
+        d.grown_while_bound = bound;
+      }
+    }
+    r.driver = d.driver;
+    uint64_t pages = 0;
+    for (auto& [st, e] : d.ranges) {
+      r.ranges.push_back({st, e, pages});
+      pages += (e - st + 1) / 4096;
+      r.size += e - st + 1;
+    }
+    return r;
   }
   if (op == proto::DaxMmap::name) {
     auto req = args.get<proto::DaxMmap::Request>();
+    if (devices_[req.device].grown_while_bound) oops("dax_set_mapping", op);
     devices_[req.device].map_base = next_map_;
     next_map_ += 1ull << 36;
     return proto::DaxMmap::Reply{req.device, devices_[req.device].map_base, req.size};
@@ -178,6 +220,7 @@ nlohmann::json FakeGuest::agent(const std::string& op, const nlohmann::json& arg
   if (op == proto::DaxTeardown::name) {
     for (auto& d : args.at("devices")) {
       Device& dev = devices_[d.get<std::string>()];
+      if (dev.grown_while_bound && dev.driver == "fsdev_dax") oops("fsdev_clear_folio_state", op);
       dev.driver.clear();
       if (!dev.fixed) dev.ranges.clear();
       dev.map_base = 0;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ConsoleScanner.h"
 #include "Guest.h"
 #include "RegionPlan.h"
 
@@ -39,6 +40,11 @@ class FakeGuest : public Guest {
   std::string kernel = "7.3.4+deb13-amd64";
   // The old fsdev code: notify offset = P - ranges[0].start (dax/fsdev fix series, patch 2).
   bool fsdev_offset_from_first_range = false;
+  // Debian's 7.3.4: mapping_store() takes a range on a bound device; a fault in the new range
+  // (device_dax) or the unbind (fsdev_dax) then oopses. False: refused with EBUSY (the fix).
+  bool mapping_while_bound_accepted = true;
+  // Where the fake prints its Oopses (the run's console), if anyone watches.
+  ConsoleScanner* console = nullptr;
 
   // Guest overrides.
   nlohmann::json wait_ready(Millis) override;
@@ -56,7 +62,10 @@ class FakeGuest : public Guest {
     uint64_t align = 4096;
     uint64_t map_base = 0;
     bool fixed = false;  // a static device (pmem namespace): no `mapping`, teardown keeps its range
+    bool grown_while_bound = false;
+    size_t pgmap_ranges = 0;  // the ranges the pgmap got at bind: pages of later ones have no struct page
   };
+  [[noreturn]] void oops(const std::string& function, const std::string& op);
   nlohmann::json info() const;
   nlohmann::json create_region(const nlohmann::json& args);
   nlohmann::json layout(const nlohmann::json& args);

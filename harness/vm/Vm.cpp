@@ -90,10 +90,10 @@ void Vm::wait(const std::function<bool()>& done, Millis timeout, const std::stri
   for (;;) {
     if (done()) return;
     if (interrupted()) throw Interrupted();
-    if (watch_.panicked()) throw InfraError("guest kernel panicked while waiting for " + what);
+    if (watch_.panicked()) throw GuestPanicked("guest kernel panicked while waiting for " + what);
     if (auto why = backend_->gone()) {
       ioc_.poll();  // read what the console still holds, then judge
-      if (watch_.panicked()) throw InfraError("guest kernel panicked while waiting for " + what);
+      if (watch_.panicked()) throw GuestPanicked("guest kernel panicked while waiting for " + what);
       throw InfraError(*why + " while waiting for " + what + " (see qemu.log and console.log)");
     }
     auto now = std::chrono::steady_clock::now();
@@ -117,7 +117,18 @@ nlohmann::json Vm::agent(const std::string& op, const nlohmann::json& args, Mill
   agent_log_ << "-> " << frame;
   agent_log_.flush();
   agent_->write(frame);
-  wait([&] { return agent_replies_.count(id) > 0; }, timeout, "the agent's reply to " + op);
+  // An Oops while the reply is owed: give the agent a few seconds (it may have hit another
+  // task), then stop waiting: the task that ran the step died with it.
+  const size_t splats_before = watch_.fatal_splats_seen();
+  std::optional<std::chrono::steady_clock::time_point> splat_at;
+  constexpr auto kGrace = std::chrono::seconds(3);
+  wait([&] {
+    if (agent_replies_.count(id)) return true;
+    if (!splat_at && watch_.fatal_splats_seen() > splats_before) splat_at = std::chrono::steady_clock::now();
+    return splat_at && std::chrono::steady_clock::now() - *splat_at > kGrace;
+  }, timeout, "the agent's reply to " + op);
+  if (!agent_replies_.count(id))
+    throw GuestSplatted("the guest kernel oopsed while the agent ran " + op + " and no reply came (see console.log)");
   AgentReply r = std::move(agent_replies_.at(id));
   agent_replies_.erase(id);
   if (!r.ok) {

@@ -32,6 +32,21 @@ class GuestTimeout : public InfraError {
   using InfraError::InfraError;
 };
 
+// The guest kernel splatted (Oops, BUG, KASAN, ...) while the agent owed a reply, and no reply
+// came within a grace period: the task doing the step is gone. Not the rig's fault: with the
+// splat on the console the run is a finding (exit 1), and it ends in seconds, not at the
+// step timeout.
+class GuestSplatted : public InfraError {
+ public:
+  using InfraError::InfraError;
+};
+
+// The guest kernel panicked while the rig waited for something.
+class GuestPanicked : public GuestSplatted {
+ public:
+  using GuestSplatted::GuestSplatted;
+};
+
 class Vm : public Guest {
  public:
   // Creates the listening sockets (QEMU connects to them) and the backend's guest
