@@ -61,7 +61,8 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
     };
     BuiltKernel b;
     try {
-      b = build_kernel({o.kernel_tree, o.variant, o.kernel_configs, o.kernel_patches, o.jobs, cache, data_dir()}, std::cerr);
+      b = build_kernel({o.kernel_tree, o.variant, o.kernel_configs, o.kernel_patches, o.jobs, cache, data_dir(), o.rebuild},
+                       std::cerr);
     } catch (const KernelBuildError& e) {
       keep_log(e.log());
       throw;

@@ -17,6 +17,7 @@ struct RunOptions {
   std::vector<std::string> kernel_configs;  // --config: more fragments for --kernel-tree
   std::vector<std::string> kernel_patches;  // --patch: applied to a copy of --kernel-tree
   unsigned jobs = 0;
+  bool rebuild = false;       // --rebuild: make --kernel-tree again even if kept
   bool locked_only = false;
   std::string scenario = "multirange-poison";
   std::string topology;       // empty: the scenario's

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     c->add_option("--jobs", ro.jobs, "make -j for --kernel-tree (default: one per core)");
     c->add_option("--config", ro.kernel_configs, "More config fragments for --kernel-tree (repeatable)");
     c->add_option("--patch", ro.kernel_patches, "A patch to apply to a copy of --kernel-tree before building (repeatable)");
+    c->add_flag("--rebuild", ro.rebuild, "Run make on --kernel-tree even when this commit and config were built before");
     c->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
     c->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
     c->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   kbuild->add_option("--jobs", kb.jobs, "make -j (default: one per core)");
   kbuild->add_option("--config", kb.fragments, "More config fragments, applied after the variant's (repeatable)");
   kbuild->add_option("--patch", kb.patches, "A patch to apply to a copy of the tree (the tree is never touched; repeatable)");
+  kbuild->add_flag("--rebuild", kb.rebuild, "Run make even when this commit and config were built before (kept kernels are reused otherwise)");
   kbuild->add_option("--cache", kb.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
   std::string src_series, src_into, src_cache;
   auto* ksource = kernel->add_subcommand("source", "Fetch and unpack Debian's linux-source-SERIES (not installed)");

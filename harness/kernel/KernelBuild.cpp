@@ -184,7 +184,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   k.result_dir = base + "/" + (exact ? k.commit : "worktree-" + tree_id) + "-" + k.config_hash;
   k.bzimage = k.result_dir + "/bzImage";
   k.build_log = k.result_dir + "/build.log";
-  if (exact && fs::exists(k.result_dir + "/kernel.json")) {
+  if (exact && !o.rebuild && fs::exists(k.result_dir + "/kernel.json")) {
     nlohmann::json j = read_json_file(k.result_dir + "/kernel.json", "kernel.json", "delete " + k.result_dir);
     k.modules_dir = j.value("modules_dir", "");
     k.release = j.value("release", "");

@@ -26,6 +26,7 @@ struct KernelBuildOptions {
   unsigned jobs = 0;                     // 0: one per core
   std::string cache_dir;
   std::string data_dir;
+  bool rebuild = false;                  // make again even when this commit and config were built
 };
 
 struct BuiltKernel {

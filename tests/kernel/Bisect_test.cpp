@@ -288,10 +288,12 @@ TEST_F(KernelHistory, KilledBuildsLeaveNoCompilerAndTheNextBuildWorks) {
     int sig;
   };
   const std::vector<Case> cases = {
-      {"kernel build, SIGINT", {"kernel", "build", "--tree", h.tree}, SIGINT},
-      {"kernel build, SIGKILL", {"kernel", "build", "--tree", h.tree}, SIGKILL},
+      // --rebuild: a clean commit built before is otherwise reused without make.
+      {"kernel build, SIGINT", {"kernel", "build", "--rebuild", "--tree", h.tree}, SIGINT},
+      {"kernel build, SIGKILL", {"kernel", "build", "--rebuild", "--tree", h.tree}, SIGKILL},
       {"bisect, SIGKILL",
-       {"bisect", "--tree", h.tree, "--good", h.base, "--bad", h.harmless2, "--out", fresh_out_dir("bisect-killed")},
+       {"bisect", "--rebuild", "--tree", h.tree, "--good", h.base, "--bad", h.harmless2, "--out",
+        fresh_out_dir("bisect-killed")},
        SIGKILL},
   };
   for (auto& k : cases) {
@@ -301,9 +303,9 @@ TEST_F(KernelHistory, KilledBuildsLeaveNoCompilerAndTheNextBuildWorks) {
     EXPECT_FALSE(builders.empty()) << k.what << ": no compiler was seen running\n" << read_text(log);
     std::this_thread::sleep_for(std::chrono::seconds(5));  // SIGTERM, then SIGKILL after 3 s
     for (auto& [pid, comm] : builders) EXPECT_FALSE(alive(pid)) << k.what << ": " << comm << " " << pid << " survived";
-    if (fs::exists(h.tree + "/.git/BISECT_START")) sh("git bisect reset -q main", h.tree);
+    if (fs::exists(h.tree + "/.git/BISECT_START")) sh("git bisect reset main >/dev/null 2>&1", h.tree);
     sh("git checkout -q main", h.tree);
-    auto again = run_cxlrig({"kernel", "build", "--tree", h.tree}, "", 3600);
+    auto again = run_cxlrig({"kernel", "build", "--rebuild", "--tree", h.tree}, "", 3600);
     EXPECT_EQ(again.exit_code, 0) << k.what << ": the next build failed\n" << again.output;
   }
 }
