@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -85,16 +86,56 @@ size_t objects_in_log(const std::string& text) {
 // The tree with the patches applied, as a hard-linked copy (cp -al) under the cache: GNU
 // patch writes each patched file anew, so the user's tree keeps its inodes and is never
 // dirtied. The copy's path is stable, so the object dir keyed by it stays incremental.
+// The files a patch changes, as `patch -p1` names them (its "+++ b/..." lines).
+std::vector<std::string> files_patched(const std::string& patch_file) {
+  std::vector<std::string> out;
+  std::istringstream in(read_text_file(patch_file));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("+++ ", 0) != 0) continue;
+    std::string path = line.substr(4);
+    if (auto tab = path.find_first_of("\t "); tab != std::string::npos) path.resize(tab);
+    if (path == "/dev/null") continue;
+    if (auto slash = path.find('/'); slash != std::string::npos) out.push_back(path.substr(slash + 1));
+  }
+  return out;
+}
+
+// The tree, hard-linked into one copy per tree that every patched build of it shares, with
+// the patches applied. One copy (and one object dir per config) means switching between
+// patch sets, a race's window or a candidate fix, recompiles only the patched files: make
+// sees the patched files' new mtimes. A file patched last time and not now is put back as
+// a real copy, newer than its object, or make would keep the patched object.
 std::string patched_copy(const std::string& tree, const std::vector<std::string>& patches, const std::string& dir,
-                         const std::string& log) {
+                         const std::string& obj, const std::string& log) {
   std::error_code ec;
+  const std::string record = obj + "/.cxlrig-patched-files";
+  std::set<std::string> before, now;
+  if (fs::exists(record)) {
+    std::istringstream in(read_text_file(record));
+    for (std::string l; std::getline(in, l);)
+      if (!l.empty()) before.insert(l);
+  }
+  for (auto& p : patches)
+    for (auto& f : files_patched(p)) now.insert(f);
   fs::remove_all(dir, ec);
   fs::create_directories(fs::path(dir).parent_path());
   if (run_logged({"cp", "-al", tree, dir}, log, std::chrono::minutes(10)) != 0)
     throw KernelBuildError("cannot copy " + tree + " to apply the patches (log: " + log + ")", log);
   for (auto& p : patches)
-    if (run_logged({"patch", "-p1", "--no-backup-if-mismatch", "-d", dir, "-i", p}, log, std::chrono::minutes(2)) != 0)
+    // Absolute: patch -d changes directory before it opens the patch.
+    if (run_logged({"patch", "-p1", "--no-backup-if-mismatch", "-d", dir, "-i", fs::absolute(p).string()}, log,
+                   std::chrono::minutes(2)) != 0)
       throw KernelBuildError("patch " + p + " does not apply to " + tree + " (log: " + log + ")", log);
+  for (auto& f : before) {
+    if (now.count(f) || !fs::exists(dir + "/" + f)) continue;
+    const std::string path = dir + "/" + f, tmp = path + ".cxlrig-unlink";
+    fs::copy_file(path, tmp, fs::copy_options::overwrite_existing);  // a new inode, mtime now
+    fs::rename(tmp, path);
+  }
+  fs::create_directories(obj);
+  std::ofstream out(record, std::ios::trunc);
+  for (auto& f : now) out << f << "\n";
   return dir;
 }
 
@@ -163,13 +204,16 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
 
   // The config hash names the object dir and the result: fragments and patches, by content.
   Sha256 h;
-  std::string requested_text;
+  std::string requested_text, fragments_key;
   for (auto& f : fragments) {
     const std::string text = read_text_file(f);
     requested_text += text + "\n";
+    fragments_key += f.substr(f.rfind('/')) + "\n" + text;
     h.update(f.substr(f.rfind('/'))).update(text);
   }
   BuiltKernel k;
+  // The object dir is per config without the patches: patched builds share one (below).
+  const std::string fragments_hash = sha256_string(fragments_key).substr(0, 12);
   for (auto& p : o.patches) {
     h.update("patch:" + fs::path(p).filename().string()).update(read_text_file(p));
     k.patches.push_back(fs::path(p).filename().string());
@@ -178,7 +222,8 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   k.commit = tree_commit(tree.string());
   const std::string base = o.cache_dir + "/kbuild";
   const std::string tree_id = sha256_string(tree.string()).substr(0, 12);
-  const std::string obj = base + "/obj-" + tree_id + "-" + k.config_hash;
+  const std::string obj =
+      base + "/obj-" + tree_id + "-" + (o.patches.empty() ? k.config_hash : fragments_hash + "-patched");
   // Only a clean commit names its source exactly; anything else is rebuilt (incrementally).
   const bool exact = !k.commit.empty() && k.commit.find("-dirty-") == std::string::npos;
   k.result_dir = base + "/" + (exact ? k.commit : "worktree-" + tree_id) + "-" + k.config_hash;
@@ -201,8 +246,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
                                                << (k.commit.empty() ? "(not git)" : k.commit) << " variant "
                                                << o.variant << "\n";
   const std::string src = o.patches.empty() ? tree.string()
-                                            : patched_copy(tree.string(), o.patches, base + "/src-" + tree_id + "-" + k.config_hash,
-                                                           k.build_log);
+                                            : patched_copy(tree.string(), o.patches, base + "/src-" + tree_id, obj, k.build_log);
 
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   // CCACHE_DEPEND: ccache hashes the compiler's own -MD output instead of running the
