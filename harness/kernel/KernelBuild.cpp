@@ -127,6 +127,20 @@ std::string patched_copy(const std::string& tree, const std::vector<std::string>
     if (run_logged({"patch", "-p1", "--no-backup-if-mismatch", "-d", dir, "-i", fs::absolute(p).string()}, log,
                    std::chrono::minutes(2)) != 0)
       throw KernelBuildError("patch " + p + " does not apply to " + tree + " (log: " + log + ")", log);
+  // A file patched the same way as by the last build keeps that build's mtime: its object
+  // is up to date, and a race rerun on the same kernel then costs no compile.
+  const std::string kept = obj + "/.cxlrig-patched";
+  for (auto& f : now) {
+    const std::string path = dir + "/" + f, saved = kept + "/" + f;
+    if (!fs::exists(path)) continue;
+    if (before.count(f) && fs::exists(saved) && read_text_file(saved) == read_text_file(path)) {
+      fs::last_write_time(path, fs::last_write_time(saved));
+    } else {
+      fs::create_directories(fs::path(saved).parent_path());
+      fs::copy_file(path, saved, fs::copy_options::overwrite_existing);
+      fs::last_write_time(saved, fs::last_write_time(path));
+    }
+  }
   for (auto& f : before) {
     if (now.count(f) || !fs::exists(dir + "/" + f)) continue;
     const std::string path = dir + "/" + f, tmp = path + ".cxlrig-unlink";
