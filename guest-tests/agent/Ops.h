@@ -29,6 +29,7 @@ proto::Inject::Reply op_inject(const proto::Inject::Request&);
 proto::CxlPoison::Reply op_cxl_poison(const proto::CxlPoison::Request&);
 proto::CxlDcdProbe::Reply op_cxl_dcd_probe(const proto::CxlDcdProbe::Request&);
 proto::NdDevdaxCreate::Reply op_nd_devdax_create(const proto::NdDevdaxCreate::Request&);
+proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request&);
 
 // CXL lookups shared by the ops: memdevs are found by serial, never by probe-order name.
 inline const std::string kCxlDevices = "/sys/bus/cxl/devices/";

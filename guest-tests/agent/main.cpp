@@ -98,6 +98,7 @@ int main() {
       serve<proto::CxlPoison>(agent::op_cxl_poison),
       serve<proto::CxlDcdProbe>(agent::op_cxl_dcd_probe),
       serve<proto::NdDevdaxCreate>(agent::op_nd_devdax_create),
+      serve<proto::RaceRun>(agent::op_race_run),
       serve<proto::Shutdown>(op_shutdown),
   };
   json ready = agent::op_info({});

@@ -518,6 +518,65 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NdDevdaxCreate::Request, region, namespace_uu
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NdDevdaxCreate::Reply, nd_region, ns, nd_dax, device, namespace_start, namespace_size,
                                    data_start, align, start, end)
 
+// ---- races --------------------------------------------------------------------------
+
+// The actions a race stressor loops over, one guest action per iteration.
+inline constexpr const char* kRaceActions[] = {
+    "grow_mapping",  // write the next free range to a bound device's `mapping` (mapping_store)
+    "poison",        // inject poison by a guest path into the next pfn of the device
+    "fault",         // mmap the device (device_dax), store into every `align` page, munmap
+    "bind_unbind",   // unbind the device's driver, bind it again
+    "holder_churn",  // cxlrig_holder: fs_put_dax() then fs_dax_get() (release, hold)
+};
+
+// Stressors run at once, each a loop of one action on its own vCPU, until its iteration
+// count or the duration is reached. An iteration's error is counted by errno name and the
+// loop goes on: whether an errno is an expected outcome is the host's judgement.
+struct RaceRun {
+  static constexpr const char* name = "race_run";
+  struct Stressor {
+    std::string action;              // one of kRaceActions
+    int cpu = 0;                     // pinned with sched_setaffinity
+    uint64_t iterations = 0;         // 0: until the duration ends
+    std::optional<PoisonPath> path;  // poison: corrupt_pfn or hard_offline
+    std::vector<uint64_t> pfns;      // poison: cycled through in order
+    std::vector<Range> grow;         // grow_mapping: free ranges, written in order
+    bool reset = false;              // grow_mapping: out of ranges -> unbind, size 0, lay `base` out, rebind
+    uint64_t fault_size = 0;         // fault: bytes of the device mapped and stored into
+    uint64_t interval_ms = 0;        // pause after each iteration (spreads a grow's reallocations out)
+  };
+  struct Request {
+    std::string device;
+    std::string driver;        // bound when the race starts
+    std::vector<Range> base;   // the device's ranges when the race starts (a reset restores them)
+    uint64_t align = 0;
+    uint64_t duration_ms = 0;
+    std::vector<Stressor> stressors;
+  };
+  struct Result {
+    std::string action;
+    int cpu = 0;
+    uint64_t iterations = 0;                 // done, failed or not
+    std::map<std::string, uint64_t> errors;  // errno name (EBUSY, SIGBUS) -> iterations that failed so
+    std::string first_error;                 // the first failure, with the file written
+    std::string stopped;                     // duration, iterations, out_of_ranges, setup_failed
+    uint64_t elapsed_ms = 0;
+    uint64_t first_ms = 0;                   // when its first iteration began, from the race's start
+  };
+  struct Reply {
+    std::vector<Result> stressors;
+    uint64_t elapsed_ms = 0;
+    uint64_t size_after = 0;  // daxX.Y/size when the race ended
+    std::string driver_after;
+  };
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Stressor, action, cpu, iterations, path, pfns, grow, reset, fault_size,
+                                   interval_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Request, device, driver, base, align, duration_ms, stressors)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Result, action, cpu, iterations, errors, first_error, stopped, elapsed_ms,
+                                   first_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Reply, stressors, elapsed_ms, size_after, driver_after)
+
 struct Shutdown {
   static constexpr const char* name = "shutdown";
   using Request = Empty;

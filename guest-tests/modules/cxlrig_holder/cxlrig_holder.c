@@ -233,12 +233,15 @@ static ssize_t churn_write(struct file *f, const char __user *ubuf, size_t n, lo
 	atomic_set(&churn_last_err, 0);
 	if (count <= 0)
 		return n;
-	churn_task = kthread_run(churn_fn, NULL, "cxlrig_churn");
+	churn_task = kthread_create(churn_fn, NULL, "cxlrig_churn");
 	if (IS_ERR(churn_task)) {
 		rc = PTR_ERR(churn_task);
 		churn_task = NULL;
 		return rc;
 	}
+	/* On the writer's vCPU: a race stressor is pinned, and so is what it starts. */
+	kthread_bind(churn_task, raw_smp_processor_id());
+	wake_up_process(churn_task);
 	return n;
 }
 
