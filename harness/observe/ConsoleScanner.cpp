@@ -4,6 +4,7 @@ namespace cxlrig {
 
 bool ConsoleScanner::scan(const std::string& line) {
   lines_.push_back(line);
+  at_.push_back(std::chrono::steady_clock::now());
   if (!opens_splat(line)) return false;
   ++openings_;
   if (opens_fatal_splat(line)) ++fatal_;

@@ -2,6 +2,7 @@
 // every line is kept, so the splats (Oops, BUG, WARN, KASAN, KCSAN, lockdep, ...) can be
 // cut into titled reports (SplatParser) whenever they are asked for.
 #pragma once
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,12 @@ class ConsoleScanner : public ConsoleWatch {
   const std::vector<SplatReport>& splats() const;
   // Reports that start after console line `after` (1-based): what one window provoked.
   std::vector<SplatReport> splats_since(size_t after) const;
+  // When console line `line` (1-based) came in: a race's time to its first hit.
+  std::chrono::steady_clock::time_point arrived(size_t line) const { return at_.at(line - 1); }
 
  private:
   std::vector<std::string> lines_;
+  std::vector<std::chrono::steady_clock::time_point> at_;
   size_t openings_ = 0, fatal_ = 0;
   bool panicked_ = false;
   mutable std::vector<SplatReport> parsed_;

@@ -29,6 +29,9 @@ class Guest : public AgentChannel, public Monitor {
  public:
   // The agent's ready event (an Info reply), once it has come up.
   virtual nlohmann::json wait_ready(Millis timeout) = 0;
+  // Let the guest run for `d` with nothing asked, reading what it prints (a report that is
+  // still streaming). A guest that is gone or panicked ends it early, silently.
+  virtual void idle(Millis) {}
 };
 
 }  // namespace cxlrig

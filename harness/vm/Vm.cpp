@@ -110,6 +110,16 @@ nlohmann::json Vm::wait_ready(Millis timeout) {
   return *ready_;
 }
 
+void Vm::idle(Millis d) {
+  try {
+    wait([] { return false; }, d, "nothing");
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const InfraError&) {
+    // The time ran out (the point), or the guest is gone or panicked: what it printed is in.
+  }
+}
+
 nlohmann::json Vm::agent(const std::string& op, const nlohmann::json& args, Millis timeout) {
   if (!agent_) throw InfraError("agent channel not connected");
   uint64_t id = next_agent_id_++;

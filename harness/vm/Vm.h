@@ -61,6 +61,7 @@ class Vm : public Guest {
   std::pair<std::string, std::string> definition() const { return backend_->definition(); }
   void start(Millis connect_timeout);             // launch, accept channels, QMP handshake
   nlohmann::json wait_ready(Millis timeout) override;  // the agent's ready event
+  void idle(Millis d) override;
   nlohmann::json agent(const std::string& op, const nlohmann::json& args, Millis timeout) override;
   // The reply or QEMU's error as a value, for commands whose refusal is what is checked;
   // no reply within `timeout` still throws.
