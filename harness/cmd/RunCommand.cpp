@@ -22,6 +22,8 @@
 #include "ModuleSet.h"
 #include "PhaseLog.h"
 #include "RegionPlan.h"
+#include "RaceCheck.h"
+#include "RaceReport.h"
 #include "Report.h"
 #include "ScenarioRunner.h"
 #include "Subprocess.h"
@@ -101,7 +103,48 @@ struct Prepared {
   std::vector<std::string> load;  // modules the agent loads, in order
   AccelChoice accel;
   std::string cache;
+  std::vector<std::string> kernel_args;  // --kernel-arg, then a race's boot knobs
+  std::vector<std::string> window;       // a race's window patches, when the kernel was built with them
 };
+
+// A race's runs, duration and window: --runs and --duration override the scenario's; the
+// window patches go into a --kernel-tree build (named in the results) unless --no-window.
+void prepare_race(const RunOptions& o, Prepared& p, RunOptions& build, RunResult& r, const std::string& data) {
+  if (!p.scenario.race) {
+    if (o.race_command)
+      throw InputError("--scenario", p.scenario.name + " is a " + to_string(p.scenario.kind) + " scenario, not a race",
+                       "pick a scenario whose kind is \"race\" (guest-tests/scenarios/race-*.json), or use `cxlrig run`");
+    if (o.race_runs || o.race_duration_s || o.no_window)
+      throw InputError(o.race_runs ? "--runs" : o.race_duration_s ? "--duration" : "--no-window",
+                       "only applies to a race scenario (kind \"race\"); " + p.scenario.name + " is " +
+                           to_string(p.scenario.kind),
+                       "pick a race scenario with --scenario, or drop the flag");
+    return;
+  }
+  RaceSpec& race = *p.scenario.race;
+  if (o.race_runs) {
+    if (*o.race_runs == 0) throw InputError("--runs", "must be at least 1");
+    race.runs = *o.race_runs;
+  }
+  if (o.race_duration_s && *o.race_duration_s == 0) throw InputError("--duration", "must be at least 1 second");
+  p.kernel_args.insert(p.kernel_args.end(), race.kernel_args.begin(), race.kernel_args.end());
+  if (o.no_window) return;
+  std::vector<std::string> files;
+  for (size_t i = 0; i < race.window.size(); ++i) {
+    const std::string f = data + "/images/patches/" + race.window[i];
+    if (!std::filesystem::exists(f))
+      throw InputError(p.scenario.name + ".race.window[" + std::to_string(i) + "]", "no patch " + f,
+                       "name a file in images/patches/");
+    files.push_back(f);
+  }
+  if (files.empty()) return;
+  if (o.kernel_tree.empty()) {
+    r.capabilities["race_window"] = "not applied: the kernel was not built by the rig (use --kernel-tree)";
+    return;
+  }
+  build.kernel_patches.insert(build.kernel_patches.begin(), files.begin(), files.end());
+  p.window = race.window;
+}
 
 Prepared prepare(const RunOptions& o, RunResult& r, const Artifacts& art) {
   Prepared p;
@@ -135,7 +178,10 @@ Prepared prepare(const RunOptions& o, RunResult& r, const Artifacts& art) {
                                  {"backend", to_string(p.backend.kind)}, {"connect", p.backend.connect_uri},
                                  {"kernel_args", o.kernel_args}, {"argv", o.argv}});
 
-  p.kernel = timed_phase(r.phases, "kernel", [&] { return pick_kernel(o, p.cache, lock, r, art); });
+  p.kernel_args = o.kernel_args;
+  RunOptions build = o;
+  prepare_race(o, p, build, r, data);
+  p.kernel = timed_phase(r.phases, "kernel", [&] { return pick_kernel(build, p.cache, lock, r, art); });
   std::vector<std::string> modules = kScenarioModules;
   if (p.plan.mode == "pmem") modules.insert(modules.end(), kPmemModules.begin(), kPmemModules.end());
   r.kernel = p.kernel.to_json();
@@ -173,7 +219,7 @@ void run_guest(const Prepared& p, const RunOptions& o, size_t g, const Artifacts
     vm.reset();
   };
   try {
-    vm = std::make_unique<Vm>(ioc, p.topo, BootSpec{p.kernel.vmlinuz, p.initrd.path, kernel_cmdline(p.topo, o.kernel_args)},
+    vm = std::make_unique<Vm>(ioc, p.topo, BootSpec{p.kernel.vmlinuz, p.initrd.path, kernel_cmdline(p.topo, p.kernel_args)},
                               p.accel.accel, p.backend, art.vm_logs(), console);
     const auto [def_name, def_text] = vm->definition();
     art.write_text(def_name, def_text);
@@ -189,6 +235,8 @@ void run_guest(const Prepared& p, const RunOptions& o, size_t g, const Artifacts
     so.status = &status;
     so.guest = g;
     so.console = &console;
+    so.race_duration_s = o.race_duration_s;
+    so.race_window = p.window;
     std::error_code cwd_ec;
     so.reproduce_prefix = o.argv.empty() ? "cxlrig run --scenario " + o.scenario
                                          : shell_quote(run_argv_from(o.argv, reproduce_rewrite(),
@@ -219,6 +267,7 @@ int run_command(const RunOptions& o) {
   install_interrupt_handlers();
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
+  std::optional<RaceSpec> race;
   TtyStatus tty;
   RunStatus status(tty);
   r.phases.on_start = [&](const std::string& name) { status.phase(name); };
@@ -236,6 +285,7 @@ int run_command(const RunOptions& o) {
   r.artifacts_dir = art.dir;
   try {
     const Prepared p = prepare(o, r, art);
+    race = p.scenario.race;
     const size_t guests = o.probe_only ? 1 : p.scenario.guests();
     for (size_t g = 0; g < guests; ++g) {
       // One guest: its logs where they always are. Several: each in guest-<g>/.
@@ -268,6 +318,7 @@ int run_command(const RunOptions& o) {
     r.error = e.what();
   }
   r.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (race) r.race = to_json(summarize_race(*race, r.rows, r.splats));
   tty.clear();
   try {
     art.write_json("results.json", to_results_json(r));
@@ -277,6 +328,7 @@ int run_command(const RunOptions& o) {
   }
   if (o.probe_only && r.booted) std::cout << render_capabilities(r.kernel_release.empty() ? "?" : r.kernel_release, r.capabilities);
   std::cout << render_table(r);
+  if (!r.race.is_null()) std::cout << render_race(r.race);
   std::cout << "artifacts: " << art.dir << '\n';
   if (!r.error.empty()) std::cerr << "cxlrig: " << r.error << '\n';
   return r.exit_code();

@@ -33,6 +33,11 @@ struct RunOptions {
   std::optional<unsigned> timeout_s;
   std::vector<std::string> kernel_args;  // appended to the kernel command line
   bool probe_only = false;
+  // race: --runs, --duration, --no-window (the scenario's window patches left out of the build)
+  std::optional<unsigned> race_runs;
+  std::optional<unsigned> race_duration_s;
+  bool no_window = false;
+  bool race_command = false;  // `cxlrig race`: the scenario must be a race
   // The command line as typed (argv[0], the subcommand, its flags): failing layouts print
   // it back, as a `run`, in their reproduce lines.
   std::vector<std::string> argv;    // `cxlrig kernel info`: boot and report capabilities, no poison

@@ -49,11 +49,20 @@ int main(int argc, char** argv) {
     c->add_option("--inject", ro.inject,
                   "Poison paths, comma-separated, or all: madvise, corrupt_pfn, hard_offline, mce_ao, mce_ar, "
                   "cxl_qmp, cxl_debugfs (default: all that apply)");
+    c->add_option("--runs", ro.race_runs, "race: boots, one run each (default: the scenario's)");
+    c->add_option("--duration", ro.race_duration_s, "race: seconds the stressors run per boot (default: the scenario's)");
+    c->add_flag("--no-window", ro.no_window, "race: build --kernel-tree without the scenario's window patches");
   };
   RunOptions ro;
   auto* run = app.add_subcommand("run", "Run a scenario in a fresh guest and print the verdict table");
   add_run_options(run, ro);
   run->add_option("--out", ro.out, "Artifacts dir (default runs/<timestamp>)");
+
+  RunOptions rc;
+  auto* race = app.add_subcommand("race", "Run a race scenario N times (a fresh guest each) and print hits, hit rate and splat titles");
+  add_run_options(race, rc);
+  race->get_option("--scenario")->required();
+  race->add_option("--out", rc.out, "Artifacts dir (default runs/<timestamp>)");
 
   BisectOptions bo;
   auto* bisect = app.add_subcommand("bisect", "Find the commit that breaks (or with --reverse fixes) a scenario");
@@ -123,9 +132,11 @@ int main(int argc, char** argv) {
   }
   // Reproduce lines and bisect steps repeat the flags exactly as typed.
   const std::vector<std::string> typed(argv, argv + argc);
-  ro.argv = so.argv = io.argv = bo.run.argv = typed;
+  ro.argv = so.argv = io.argv = bo.run.argv = rc.argv = typed;
+  rc.race_command = true;
   try {
     if (*run) return run_command(ro);
+    if (*race) return run_command(rc);
     if (*bisect) return bisect_command(bo);
     if (*step) return bisect_step_command(so, steps_dir, step_reverse);
     if (*kernel) {

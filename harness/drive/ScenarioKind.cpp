@@ -9,6 +9,7 @@ std::unique_ptr<ScenarioKindRunner> make_scenario_kind(ScenarioKind kind) {
     case ScenarioKind::kDcd: return make_dcd_kind();
     case ScenarioKind::kRangeLimit: return make_range_limit_kind();
     case ScenarioKind::kReconfig: return make_reconfig_kind();
+    case ScenarioKind::kRace: return make_race_kind();
   }
   return nullptr;
 }

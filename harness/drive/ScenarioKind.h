@@ -22,5 +22,6 @@ std::unique_ptr<ScenarioKindRunner> make_static_device_kind();
 std::unique_ptr<ScenarioKindRunner> make_dcd_kind();
 std::unique_ptr<ScenarioKindRunner> make_range_limit_kind();
 std::unique_ptr<ScenarioKindRunner> make_reconfig_kind();
+std::unique_ptr<ScenarioKindRunner> make_race_kind();
 
 }  // namespace cxlrig

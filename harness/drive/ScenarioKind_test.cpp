@@ -7,7 +7,9 @@
 #include <set>
 
 #include "FakeGuest.h"
+#include "RaceCheck.h"
 #include "ScenarioRunner.h"
+#include "Vm.h"
 
 using namespace cxlrig;
 using cxlrig::test::FakeGuest;
@@ -333,5 +335,185 @@ TEST(ReconfigKind, RefusedWritePassesAndNothingFollows) {
     EXPECT_EQ(r.row("reconfig/" + d + "/unbind-after-growth")->verdict, Verdict::kSkip) << d;
     EXPECT_EQ(r.rows(Verdict::kFail), 0u) << d;
     EXPECT_EQ(r.guest->count("inject"), 0u);
+  }
+}
+
+// ---- race -----------------------------------------------------------------------------
+
+namespace {
+
+json race_scenario(const std::string& driver = "fsdev_dax") {
+  json j = json::parse(R"({"kind": "race", "name": "rc", "topology": "vmem-1",
+    "race": {"driver": "fsdev_dax", "ranges": 1, "range_size": "2M", "duration_s": 5, "runs": 2,
+             "stressors": [{"action": "grow_mapping", "interval_ms": 10}, {"action": "poison", "path": "corrupt_pfn"}],
+             "expect": ["KASAN: * in fsdev_pfn_to_offset*"], "expected_errnos": ["EBUSY"],
+             "window": ["window-fsdev-pfn-to-offset-delay.patch"]}})");
+  j["race"]["driver"] = driver;
+  if (driver == "device_dax") j["race"]["stressors"][1] = {{"action", "fault"}};
+  return j;
+}
+
+// A KASAN report as the console shows one (trimmed from a real capture's shape).
+void print_kasan(ConsoleScanner& c, const std::string& function) {
+  c.scan("[   21.100000] ==================================================================");
+  c.scan("[   21.100001] BUG: KASAN: slab-use-after-free in " + function + "+0x5a/0x90");
+  c.scan("[   21.100002] Read of size 8 at addr ffff888004b1c020 by task cxlrig-agent/97");
+  c.scan("[   21.100003] Call Trace:");
+  c.scan("[   21.100004]  " + function + "+0x5a/0x90");
+  c.scan("[   21.100005]  fsdev_pagemap_memory_failure+0x30/0x80");
+  c.scan("[   21.100006] ==================================================================");
+}
+
+// Every stressor did 50 iterations without an error.
+json worked(const json& args) {
+  proto::RaceRun::Reply rep;
+  for (auto& s : args["stressors"]) {
+    proto::RaceRun::Result x;
+    x.action = s["action"];
+    x.cpu = s["cpu"];
+    x.iterations = 50;
+    x.stopped = "duration";
+    rep.stressors.push_back(x);
+  }
+  return rep;
+}
+
+struct RaceRun : KindRun {
+  ConsoleScanner console;
+  explicit RaceRun(const json& j) : KindRun("vmem-1", j) {
+    guest->console = &console;
+    options.console = &console;
+    options.race_window = {"window-fsdev-pfn-to-offset-delay.patch"};
+  }
+  const CheckRow* race_row() const { return row("race/run" + std::to_string(options.guest)); }
+};
+
+}  // namespace
+
+TEST(RaceKind, StressorsArePinnedAndWorkWhereTheDeviceIs) {
+  RaceRun r(race_scenario());
+  r.go();
+  const auto it = std::find(r.guest->calls.begin(), r.guest->calls.end(), "race_run");
+  ASSERT_NE(it, r.guest->calls.end());
+  const json req = r.guest->call_args[it - r.guest->calls.begin()];
+  ASSERT_EQ(req["stressors"].size(), 2u);
+  EXPECT_EQ(req["stressors"][0]["cpu"], 0);
+  EXPECT_EQ(req["stressors"][1]["cpu"], 1);
+  EXPECT_EQ(req["duration_ms"], 5000);
+  EXPECT_EQ(req["stressors"][0]["interval_ms"], 10);
+  const uint64_t start = req["base"][0]["start"], end = req["base"][0]["end"];
+  for (auto& p : req["stressors"][1]["pfns"]) {
+    EXPECT_GE(p.get<uint64_t>() * 4096, start);
+    EXPECT_LE(p.get<uint64_t>() * 4096, end);
+  }
+  for (auto& g : req["stressors"][0]["grow"]) EXPECT_TRUE(g["end"] < start || g["start"] > end);
+  // The device is laid out and bound before the race and not unbound after it.
+  EXPECT_EQ(r.guest->count("dax_layout"), 1u);
+  EXPECT_EQ(r.guest->count("dax_bind"), 1u);
+  EXPECT_EQ(r.guest->count("dax_teardown"), 0u);
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kPass) << row->reason;
+  EXPECT_NE(row->reason.find("not reproduced"), std::string::npos) << row->reason;
+}
+
+TEST(RaceKind, AnExpectedKasanTitleIsAHitWithItsTimeAndWindow) {
+  RaceRun r(race_scenario());
+  r.guest->on("race_run", [&](const json& args) {
+    print_kasan(r.console, "fsdev_pfn_to_offset");
+    return worked(args);
+  });
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kFail);
+  EXPECT_TRUE(row->details["hit"].get<bool>());
+  EXPECT_TRUE(row->details.contains("first_hit_s"));
+  EXPECT_NE(row->reason.find("reproduced: KASAN: slab-use-after-free Read in fsdev_pfn_to_offset"), std::string::npos)
+      << row->reason;
+  EXPECT_NE(row->reason.find("window widened by window-fsdev-pfn-to-offset-delay.patch"), std::string::npos);
+  const RaceSummary s = summarize_race(*r.scenario.race, r.out.rows, {});
+  EXPECT_EQ(s.runs, 1u);
+  EXPECT_EQ(s.hits, 1u);
+  ASSERT_EQ(s.titles.size(), 1u);
+  EXPECT_TRUE(s.titles[0].expected);
+  EXPECT_NE(s.titles[0].first_report.find("Read of size 8"), std::string::npos);
+}
+
+TEST(RaceKind, AnOopsThatEndsTheAgentIsStillJudgedByItsTitle) {
+  json j = race_scenario("device_dax");
+  j["race"]["expect"] = {"BUG: unable to handle * in dax_pgoff_to_phys*"};
+  RaceRun r(j);
+  r.guest->on("race_run", [&](const json&) -> json {
+    r.console.scan("[   13.490464] BUG: unable to handle page fault for address: ffe154d44fc10008");
+    r.console.scan("[   13.519904] Oops: Oops: 0000 [#1] SMP NOPTI");
+    r.console.scan("[   13.527938] RIP: 0010:dax_pgoff_to_phys+0x40/0x90");
+    r.console.scan("[   13.560000] ---[ end trace 0000000000000000 ]---");
+    throw GuestSplatted("the guest kernel oopsed while the agent ran race_run and no reply came");
+  });
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kFail);
+  EXPECT_TRUE(row->details["hit"].get<bool>()) << row->reason;
+  EXPECT_NE(row->details["ended"].get<std::string>().find("oopsed"), std::string::npos);
+}
+
+TEST(RaceKind, AnotherSplatIsAFindingButNotAHit) {
+  RaceRun r(race_scenario());
+  r.guest->on("race_run", [&](const json& args) {
+    print_kasan(r.console, "do_raw_spin_lock");
+    return worked(args);
+  });
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kFail);
+  EXPECT_FALSE(row->details["hit"].get<bool>());
+  EXPECT_NE(row->reason.find("not an expected title"), std::string::npos) << row->reason;
+  EXPECT_EQ(summarize_race(*r.scenario.race, r.out.rows, {}).hits, 0u);
+}
+
+TEST(RaceKind, TheFixRefusingEveryGrowWithAListedErrnoIsNotReproduced) {
+  RaceRun r(race_scenario());
+  r.guest->mapping_while_bound_accepted = false;
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kPass) << row->reason;
+  EXPECT_NE(row->reason.find("EBUSY 100"), std::string::npos) << row->reason;
+}
+
+TEST(RaceKind, AStressorThatNeverWorkedWithAnUnlistedErrnoIsInfrastructure) {
+  json j = race_scenario();
+  j["race"]["expected_errnos"] = json::array();
+  RaceRun r(j);
+  r.guest->mapping_while_bound_accepted = false;  // every grow: EBUSY, not listed now
+  EXPECT_THROW(r.go(), InfraError);
+  ASSERT_NE(r.race_row(), nullptr) << "the row is kept for the artifacts";
+}
+
+TEST(RaceKind, AMissingHolderModuleIsASkipNamingIt) {
+  json j = race_scenario();
+  j["race"]["stressors"][0] = {{"action", "holder_churn"}};
+  RaceRun r(j);
+  r.guest->caps["module:cxlrig_holder"] = false;
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kSkip);
+  EXPECT_NE(row->reason.find("cxlrig_holder"), std::string::npos) << row->reason;
+  EXPECT_EQ(r.guest->count("race_run"), 0u);
+}
+
+TEST(RaceKind, MoreStressorsThanVcpusIsBadInputNamingTheField) {
+  json j = race_scenario();
+  j["race"]["stressors"].push_back({{"action", "bind_unbind"}});
+  RaceRun r(j);
+  try {
+    r.go();
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("rc.race.stressors"), std::string::npos) << e.what();
   }
 }

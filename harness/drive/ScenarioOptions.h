@@ -2,6 +2,7 @@
 // the topology before boot.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct ScenarioOptions {
   // The guest's console, for the kinds whose rows name what the kernel printed (a splat a
   // reconfiguration provoked). Null when nobody watches it (unit tests may set one).
   const class ConsoleScanner* console = nullptr;
+  // race: --duration, and the window patches the kernel under test was built with.
+  std::optional<unsigned> race_duration_s;
+  std::vector<std::string> race_window;
 };
 
 }  // namespace cxlrig

@@ -136,7 +136,8 @@ nlohmann::json to_results_json(const RunResult& r) {
           {"exit_code", code},
           {"verdict", code == 0 ? "PASS" : code == 1 ? "FAIL" : code == kExitUsage ? "USAGE" : code == kExitInterrupted ? "INTERRUPTED" : "ERROR"},
           {"artifacts", r.artifacts_dir},
-          {"guests", r.guests}};
+          {"guests", r.guests},
+          {"race", r.race}};
 }
 
 std::string to_junit_xml(const RunResult& r) {

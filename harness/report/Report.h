@@ -29,6 +29,7 @@ struct RunResult : ScenarioOutcome {
   std::string error;
   std::string artifacts_dir;
   nlohmann::json guests = nlohmann::json::array();  // scenarios with several guests: one entry each
+  nlohmann::json race;  // a race's summary over its runs (RaceCheck's RaceSummary), null otherwise
 
   // 0 all pass, 1 a check failed or the booted kernel splatted, else the error's code
   // (a kernel that panics before the agent starts is a boot failure: 125, bisect skips it).

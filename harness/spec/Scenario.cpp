@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include <string.h>
+
 #include "Capabilities.h"
 #include "InputError.h"
 #include "JsonFile.h"
@@ -120,6 +122,7 @@ const std::vector<KindFields>& kinds() {
       {ScenarioKind::kDcd, "dcd", {"dcd", "points"}},
       {ScenarioKind::kRangeLimit, "range_limit", {"range_limit"}},
       {ScenarioKind::kReconfig, "reconfig", {"reconfig"}},
+      {ScenarioKind::kRace, "race", {"race"}},
   };
   return k;
 }
@@ -197,6 +200,79 @@ ReconfigSpec parse_reconfig(const json& r, const std::string& w) {
         throw InputError(w + ".paths", std::string(to_string(p)) + " cannot poison an fsdev_dax page here",
                          "use corrupt_pfn, hard_offline or mce_ao");
   }
+  return s;
+}
+
+RaceStressorSpec parse_stressor(const json& j, const std::string& w) {
+  only_keys(j, w, {"action", "iterations", "path", "reset", "interval_ms"});
+  RaceStressorSpec s;
+  s.action = str(j, "action", w);
+  std::vector<std::string> actions;
+  for (auto* a : proto::kRaceActions) actions.push_back(a);
+  if (std::find(actions.begin(), actions.end(), s.action) == actions.end())
+    throw InputError(w + ".action", "unknown race action \"" + s.action + "\"", "use one of: " + join(actions));
+  if (j.contains("iterations")) s.iterations = positive(j["iterations"], w + ".iterations");
+  if (j.contains("interval_ms")) s.interval_ms = positive(j["interval_ms"], w + ".interval_ms", 60000);
+  if (s.action == "poison") {
+    s.path = poison_path_from(str(j, "path", w), w + ".path");
+    if (*s.path != PoisonPath::kCorruptPfn && *s.path != PoisonPath::kHardOffline)
+      throw InputError(w + ".path", std::string(to_string(*s.path)) + " is not a guest loop path",
+                       "use corrupt_pfn or hard_offline");
+  } else if (j.contains("path")) {
+    throw InputError(w + ".path", "only a poison stressor has a path");
+  }
+  if (j.contains("reset")) {
+    if (s.action != "grow_mapping") throw InputError(w + ".reset", "only a grow_mapping stressor resets");
+    s.reset = bool_or(j, "reset", w, false);
+  }
+  return s;
+}
+
+// An errno name as glibc spells it (strerrorname_np), or SIGBUS: what a stressor counts.
+bool errno_named(const std::string& name) {
+  if (name == "SIGBUS") return true;
+  for (int e = 1; e < 200; ++e)
+    if (const char* n = ::strerrorname_np(e); n && name == n) return true;
+  return false;
+}
+
+RaceSpec parse_race(const json& r, const std::string& w) {
+  only_keys(r, w, {"driver", "ranges", "range_size", "align", "stressors", "duration_s", "runs", "expect",
+                   "expected_errnos", "window", "kernel_args"});
+  RaceSpec s;
+  s.driver = str(r, "driver", w);
+  if (s.driver != "device_dax" && s.driver != "fsdev_dax")
+    throw InputError(w + ".driver", "unknown driver \"" + s.driver + "\"", "use device_dax or fsdev_dax");
+  if (r.contains("ranges")) s.ranges = positive(r["ranges"], w + ".ranges", 64);
+  if (r.contains("range_size")) s.range_size = parse_size(r["range_size"], w + ".range_size");
+  if (s.range_size == 0 || s.range_size % (2ull << 20))
+    throw InputError(w + ".range_size", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
+  if (r.contains("align")) s.align = parse_size(r["align"], w + ".align");
+  if (s.align != 4096 && s.align != (2ull << 20)) throw InputError(w + ".align", "must be 4K or 2M");
+  s.stressors = list<RaceStressorSpec>(r, "stressors", w, parse_stressor, true);
+  if (s.stressors.size() < 2) throw InputError(w + ".stressors", "a race needs two or more stressors");
+  for (size_t i = 0; i < s.stressors.size(); ++i) {
+    const auto& a = s.stressors[i].action;
+    if (a == "fault" && s.driver != "device_dax")
+      throw InputError(index_path(w, "stressors", i) + ".action", "fault maps the device: only device_dax has a mapping");
+    if (a == "holder_churn" && s.driver != "fsdev_dax")
+      throw InputError(index_path(w, "stressors", i) + ".action", "holder_churn holds an fsdev_dax device");
+  }
+  if (r.contains("duration_s")) s.duration_s = positive(r["duration_s"], w + ".duration_s", 3600);
+  if (r.contains("runs")) s.runs = positive(r["runs"], w + ".runs", 1000);
+  s.expect = strings(r, "expect", w);
+  if (s.expect.empty()) throw InputError(w + ".expect", "needs the splat titles that count as reproduction",
+                                         "e.g. \"KASAN: slab-use-after-free Read in fsdev_pfn_to_offset\" (globs allowed)");
+  s.expected_errnos = strings(r, "expected_errnos", w);
+  for (size_t i = 0; i < s.expected_errnos.size(); ++i)
+    if (!errno_named(s.expected_errnos[i]))
+      throw InputError(index_path(w, "expected_errnos", i), "unknown errno name \"" + s.expected_errnos[i] + "\"",
+                       "use a name such as EBUSY, EINVAL, ENXIO (or SIGBUS for a fault stressor)");
+  s.window = strings(r, "window", w);  // the files are looked up when a kernel is built
+  s.kernel_args = strings(r, "kernel_args", w);
+  for (size_t i = 0; i < s.kernel_args.size(); ++i)
+    if (s.kernel_args[i].empty() || s.kernel_args[i].find_first_of(" \t\n") != std::string::npos)
+      throw InputError(index_path(w, "kernel_args", i), "must be one kernel argument, no spaces");
   return s;
 }
 
@@ -288,6 +364,9 @@ Scenario parse_scenario(const json& j, const std::string& w) {
       break;
     case ScenarioKind::kReconfig:
       s.reconfig = parse_reconfig(need(j, "reconfig", w), w + ".reconfig");
+      break;
+    case ScenarioKind::kRace:
+      s.race = parse_race(need(j, "race", w), w + ".race");
       break;
   }
   return s;

@@ -23,6 +23,7 @@ enum class ScenarioKind {
   kDcd,           // dynamic capacity extents over QMP, and their extent-shaped fallback
   kRangeLimit,    // how many ranges `mapping` takes on one device, and whether it binds
   kReconfig,      // reconfigure a bound device (a `mapping` write), expect a refusal, show the consequence
+  kRace,          // stressors at once on a bound device, N boots; a run hits when an expected splat shows
 };
 const char* to_string(ScenarioKind k);
 const std::vector<ScenarioKind>& all_scenario_kinds();
@@ -59,6 +60,31 @@ struct ReconfigSpec {
   std::vector<PoisonPath> paths = {PoisonPath::kCorruptPfn};  // fsdev_dax: how the old and new ranges are poisoned
 };
 
+// One loop of a race: an action (proto::kRaceActions) on its own vCPU.
+struct RaceStressorSpec {
+  std::string action;
+  uint64_t iterations = 0;             // 0: until the race's duration ends
+  std::optional<PoisonPath> path;      // poison: corrupt_pfn or hard_offline
+  bool reset = false;                  // grow_mapping: unbind, size 0 and rebind when the region is full
+  unsigned interval_ms = 0;            // pause after each iteration
+};
+
+// A race: a device laid out and bound, stressors started together, `runs` boots. A run
+// hits when its console shows a splat whose title matches one of `expect` (shell globs).
+struct RaceSpec {
+  std::string driver;                       // device_dax, fsdev_dax
+  unsigned ranges = 1;                      // the device's ranges when the race starts
+  uint64_t range_size = 2ull << 20;         // each, and each range a grow writes
+  uint64_t align = 2ull << 20;
+  std::vector<RaceStressorSpec> stressors;  // two or more
+  unsigned duration_s = 20;                 // default for --duration
+  unsigned runs = 3;                        // default for --runs
+  std::vector<std::string> expect;          // splat title globs that count as reproduction
+  std::vector<std::string> expected_errnos; // errno names that are an outcome, not a broken stressor (EBUSY)
+  std::vector<std::string> window;          // images/patches/ files applied to a --kernel-tree build only
+  std::vector<std::string> kernel_args;     // boot knobs (kcsan.skip_watch=...)
+};
+
 struct Scenario {
   ScenarioKind kind = ScenarioKind::kLayoutPoison;
   std::string name;
@@ -79,9 +105,10 @@ struct Scenario {
   std::optional<DcdSpec> dcd;                 // dcd
   std::optional<RangeLimitSpec> range_limit;  // range_limit
   std::optional<ReconfigSpec> reconfig;       // reconfig
+  std::optional<RaceSpec> race;               // race
 
   // Guests the scenario boots, one after the other (a reconfig check per driver).
-  size_t guests() const { return reconfig ? reconfig->drivers.size() : 1; }
+  size_t guests() const { return reconfig ? reconfig->drivers.size() : race ? race->runs : 1; }
 
   // The CXL region mode the kind works on: a static device lives in a pmem namespace,
   // every other kind lays devices out in a ram region's dax_region.

@@ -86,3 +86,46 @@ TEST(Scenario, StaticDevicesHaveNoShape) {
                            "devices": [{"driver": "fsdev_dax", "ranges": 3}]})");
   EXPECT_NE(error_of(j).find("devices[0].ranges"), std::string::npos) << error_of(j);
 }
+
+namespace {
+nlohmann::json race_json() {
+  return nlohmann::json::parse(R"({"kind": "race", "name": "r", "topology": "vmem-1",
+    "race": {"driver": "fsdev_dax", "stressors": [{"action": "grow_mapping"}, {"action": "poison", "path": "corrupt_pfn"}],
+             "expect": ["KASAN: *"], "expected_errnos": ["EBUSY"]}})");
+}
+std::string race_error(const std::function<void(nlohmann::json&)>& edit) {
+  auto j = race_json();
+  edit(j);
+  try {
+    cxlrig::parse_scenario(j, "r.json");
+  } catch (const cxlrig::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(RaceScenario, ParsesWithDefaults) {
+  auto s = cxlrig::parse_scenario(race_json(), "r.json");
+  ASSERT_TRUE(s.race);
+  EXPECT_EQ(s.kind, cxlrig::ScenarioKind::kRace);
+  EXPECT_EQ(s.race->runs, 3u);
+  EXPECT_EQ(s.guests(), 3u);
+  EXPECT_EQ(s.race->duration_s, 20u);
+  EXPECT_EQ(s.race->stressors[1].path, cxlrig::PoisonPath::kCorruptPfn);
+}
+
+TEST(RaceScenario, BadFieldsNameThemselves) {
+  EXPECT_NE(race_error([](auto& j) { j["race"]["stressors"][0]["action"] = "grow"; }).find("r.json.race.stressors[0].action"),
+            std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["stressors"].erase(1); }).find("two or more"), std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["stressors"][0] = {{"action", "fault"}}; }).find("only device_dax"),
+            std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["stressors"][1]["path"] = "mce_ar"; }).find("stressors[1].path"),
+            std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["expected_errnos"] = {"EBUZY"}; }).find("expected_errnos[0]"),
+            std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"].erase("expect"); }).find("race.expect"), std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["kernel_args"] = {"a b"}; }).find("kernel_args[0]"), std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["stressors"][0]["reset"] = "yes"; }).find("reset"), std::string::npos);
+}

@@ -28,6 +28,40 @@ FakeGuest::FakeGuest(const RegionPlan& plan, uint64_t region_base) : plan_(plan)
   caps["kernel:kasan"] = caps["kernel:kcsan"] = caps["kernel:lockdep"] = false;
 }
 
+// A race on the fake kernel prints nothing by itself (tests script the splats with an
+// on("race_run") handler): 100 iterations per stressor (or its own count), a grow taking
+// every range it is given while the device is bound on Debian's 7.3.4 and EBUSY on each
+// with the fix.
+nlohmann::json FakeGuest::race(const nlohmann::json& args) {
+  auto req = args.get<proto::RaceRun::Request>();
+  Device& d = devices_[req.device];
+  proto::RaceRun::Reply r;
+  for (auto& s : req.stressors) {
+    proto::RaceRun::Result x;
+    x.action = s.action;
+    x.cpu = s.cpu;
+    x.iterations = s.iterations ? s.iterations : 100;
+    x.stopped = s.iterations ? "iterations" : "duration";
+    if (s.action == "grow_mapping") {
+      if (!mapping_while_bound_accepted) {
+        x.errors["EBUSY"] = x.iterations;
+        x.first_error = "mapping: EBUSY";
+      } else {
+        const size_t n = std::min<size_t>(x.iterations, s.grow.size());
+        for (size_t i = 0; i < n; ++i) d.ranges.push_back({s.grow[i].start, s.grow[i].end});
+        d.grown_while_bound = n > 0;
+        if (n < x.iterations) x.iterations = n + 1, x.stopped = "out_of_ranges";
+      }
+    }
+    x.elapsed_ms = req.duration_ms;
+    r.stressors.push_back(x);
+  }
+  r.elapsed_ms = req.duration_ms;
+  for (auto& [st, e] : d.ranges) r.size_after += e - st + 1;
+  r.driver_after = d.driver;
+  return r;
+}
+
 size_t FakeGuest::count(const std::string& call) const { return std::count(calls.begin(), calls.end(), call); }
 
 nlohmann::json FakeGuest::info() const {
@@ -228,6 +262,7 @@ nlohmann::json FakeGuest::agent(const std::string& op, const nlohmann::json& arg
     return nlohmann::json::object();
   }
   if (op == proto::Inject::name) return inject(args);
+  if (op == proto::RaceRun::name) return race(args);
   if (op == proto::CxlDcdProbe::name) {
     proto::CxlDcdProbe::Reply r;
     r.memdev = "mem0";

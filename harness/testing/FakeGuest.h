@@ -70,6 +70,7 @@ class FakeGuest : public Guest {
   nlohmann::json create_region(const nlohmann::json& args);
   nlohmann::json layout(const nlohmann::json& args);
   nlohmann::json inject(const nlohmann::json& args);
+  nlohmann::json race(const nlohmann::json& args);
   // The device and offset the fake kernel attributes to phys, if any.
   std::optional<std::pair<std::string, uint64_t>> owner(uint64_t phys) const;
 
