@@ -63,7 +63,8 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
     };
     BuiltKernel b;
     try {
-      b = build_kernel({o.kernel_tree, o.variant, o.kernel_configs, o.kernel_patches, o.jobs, cache, data_dir(), o.rebuild},
+      b = build_kernel({o.kernel_tree, o.variant, o.kernel_configs, o.kernel_patches, o.jobs, cache, data_dir(), o.rebuild,
+                        o.build_via_copy},
                        std::cerr);
     } catch (const KernelBuildError& e) {
       keep_log(e.log());
@@ -128,6 +129,7 @@ void prepare_race(const RunOptions& o, Prepared& p, RunOptions& build, RunResult
   }
   if (o.race_duration_s && *o.race_duration_s == 0) throw InputError("--duration", "must be at least 1 second");
   p.kernel_args.insert(p.kernel_args.end(), race.kernel_args.begin(), race.kernel_args.end());
+  build.build_via_copy = !race.window.empty();
   if (o.no_window) return;
   std::vector<std::string> files;
   for (size_t i = 0; i < race.window.size(); ++i) {

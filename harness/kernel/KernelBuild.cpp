@@ -226,6 +226,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     h.update(f.substr(f.rfind('/'))).update(text);
   }
   BuiltKernel k;
+  const bool via_copy = o.via_copy || !o.patches.empty();
   // The object dir is per config without the patches: patched builds share one (below).
   const std::string fragments_hash = sha256_string(fragments_key).substr(0, 12);
   for (auto& p : o.patches) {
@@ -237,7 +238,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   const std::string base = o.cache_dir + "/kbuild";
   const std::string tree_id = sha256_string(tree.string()).substr(0, 12);
   const std::string obj =
-      base + "/obj-" + tree_id + "-" + (o.patches.empty() ? k.config_hash : fragments_hash + "-patched");
+      base + "/obj-" + tree_id + "-" + (via_copy ? fragments_hash + "-patched" : k.config_hash);
   // Only a clean commit names its source exactly; anything else is rebuilt (incrementally).
   const bool exact = !k.commit.empty() && k.commit.find("-dirty-") == std::string::npos;
   k.result_dir = base + "/" + (exact ? k.commit : "worktree-" + tree_id) + "-" + k.config_hash;
@@ -259,7 +260,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   std::ofstream(k.build_log, std::ios::trunc) << "cxlrig kernel build: tree " << tree.string() << " commit "
                                                << (k.commit.empty() ? "(not git)" : k.commit) << " variant "
                                                << o.variant << "\n";
-  const std::string src = o.patches.empty() ? tree.string()
+  const std::string src = !via_copy ? tree.string()
                                             : patched_copy(tree.string(), o.patches, base + "/src-" + tree_id, obj, k.build_log);
 
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());

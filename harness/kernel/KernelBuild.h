@@ -27,6 +27,9 @@ struct KernelBuildOptions {
   std::string cache_dir;
   std::string data_dir;
   bool rebuild = false;                  // make again even when this commit and config were built
+  // Build from the shared patched copy even with no patches, so that going from a race's
+  // window build to the same kernel without it (--no-window) is incremental, not cold.
+  bool via_copy = false;
 };
 
 struct BuiltKernel {
