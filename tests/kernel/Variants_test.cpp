@@ -93,3 +93,34 @@ TEST(NoMadvise, KernelWithoutAdviseSyscallsGivesSkipRowsNotFail) {
 }
 
 }  // namespace
+
+namespace {
+size_t hits(const RunOutcome& r) { return r.results.is_null() ? 0 : r.results["race"].value("hits", size_t{0}); }
+}  // namespace
+
+// Target (b) of the race issue: mapping_store()'s krealloc() of dev_dax->ranges against
+// fsdev's ->memory_failure walk, on the KASAN variant with the window patch: it must hit
+// (a KASAN use-after-free titled in fsdev_pagemap_memory_failure); with the candidate fix
+// (mapping refused with EBUSY on a bound device) the same runs must show no hit and exit 0.
+TEST(RaceKasan, MappingVsFsdevWalkHitsWithTheWindowAndTheFixClosesIt) {
+  ASSERT_FALSE(source_tree().empty());
+  const std::vector<std::string> base = {"race", "--scenario", "race-mapping-vs-fsdev-mf", "--kernel-tree",
+                                         source_tree(), "--variant", "kasan", "--runs", "2"};
+  auto widened = run_cxlrig(base, fresh_out_dir("race-kasan-window"), 3600);
+  ASSERT_FALSE(widened.results.is_null()) << widened.output;
+  EXPECT_EQ(widened.exit_code, 1) << widened.output;
+  EXPECT_GE(hits(widened), 1u) << widened.output;
+  EXPECT_EQ(widened.results["race"]["window"][0], "window-fsdev-pfn-to-offset-delay.patch");
+
+  auto args = base;
+  args.insert(args.end(), {"--patch", std::string(CXLRIG_SOURCE_DIR) + "/images/patches/dax-mapping-store-refuse-bound.patch"});
+  auto fixed = run_cxlrig(args, fresh_out_dir("race-kasan-window-fix"), 3600);
+  ASSERT_FALSE(fixed.results.is_null()) << fixed.output;
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_EQ(hits(fixed), 0u);
+  for (auto& c : fixed.results["checks"])
+    if (c["point"] == "race")
+      for (auto& s : c["details"]["stressors"])
+        if (s["action"] == "grow_mapping")
+          EXPECT_EQ(s["errors"].value("EBUSY", 0), s["iterations"].get<int>()) << s.dump();
+}
