@@ -1,8 +1,15 @@
 #include "KernelBuild.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -86,6 +93,25 @@ size_t objects_in_log(const std::string& text) {
 // The tree with the patches applied, as a hard-linked copy (cp -al) under the cache: GNU
 // patch writes each patched file anew, so the user's tree keeps its inodes and is never
 // dirtied. The copy's path is stable, so the object dir keyed by it stays incremental.
+// flock(2) on a lock file, waited for with a word to the terminal.
+class FileLock {
+ public:
+  FileLock(const std::string& path, const std::string& holder, std::ostream& progress) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw InfraError("cannot open " + path + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+    progress << "kernel: waiting for " << holder << "\n" << std::flush;
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) throw InfraError("cannot lock " + path + ": " + std::strerror(errno));
+  }
+  ~FileLock() { ::close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // The files a patch changes, as `patch -p1` names them (its "+++ b/..." lines).
 std::vector<std::string> files_patched(const std::string& patch_file) {
   std::vector<std::string> out;
@@ -255,6 +281,13 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     return k;
   }
   fs::create_directories(obj);
+  // One build per object dir at a time (two races of the same variant started together
+  // share it and its patched copy); the lock goes with the process, however it ends.
+  const FileLock lock(obj + "/.cxlrig-lock", "another build in " + obj, progress);
+  // The patched copy is one per tree (its path is in every object's command line, so a
+  // new path would be a cold build): builds of other configs from it wait too.
+  std::optional<FileLock> copy_lock;
+  if (via_copy) copy_lock.emplace(base + "/src-" + tree_id + ".lock", "another build from the patched copy", progress);
   fs::remove_all(k.result_dir, ec);
   fs::create_directories(k.result_dir);
   std::ofstream(k.build_log, std::ios::trunc) << "cxlrig kernel build: tree " << tree.string() << " commit "
