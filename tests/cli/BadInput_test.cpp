@@ -234,3 +234,33 @@ TEST(BadInput, ScenarioKindOnTheWrongTopologyNamesTheFlag) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("no dynamic capacity device"), std::string::npos) << r.output;
 }
+
+// `cxlrig race` needs a race scenario; its flags mean nothing to other kinds; a race's own
+// fields are checked before any build or boot.
+TEST(BadInput, RaceFlagsAndScenariosAreChecked) {
+  auto r = run_cxlrig({"race"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--scenario"), std::string::npos) << r.output;
+
+  auto dir = fresh_out_dir("race-not-a-race");
+  r = run_cxlrig({"race", "--scenario", "multirange-poison"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("multirange-poison is a layout_poison scenario, not a race"), std::string::npos) << r.output;
+  ASSERT_FALSE(r.results.is_null());
+
+  r = run_cxlrig({"run", "--runs", "3"}, fresh_out_dir("race-runs-on-run"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--runs: only applies to a race scenario"), std::string::npos) << r.output;
+
+  r = run_cxlrig({"race", "--scenario", "race-mapping-vs-fsdev-mf", "--runs", "0"}, fresh_out_dir("race-runs-0"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+
+  dir = fresh_out_dir("race-bad-window");
+  const std::string file = dir + ".race.json";
+  std::ofstream(file) << R"({"kind": "race", "name": "w", "topology": "vmem-1",
+    "race": {"driver": "fsdev_dax", "stressors": [{"action": "grow_mapping"}, {"action": "poison", "path": "corrupt_pfn"}],
+             "expect": ["KASAN: *"], "window": ["no-such.patch"]}})";
+  r = run_cxlrig({"race", "--scenario", file}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("w.race.window[0]"), std::string::npos) << r.output;
+}
