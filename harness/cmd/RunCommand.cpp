@@ -129,7 +129,9 @@ void prepare_race(const RunOptions& o, Prepared& p, RunOptions& build, RunResult
   }
   if (o.race_duration_s && *o.race_duration_s == 0) throw InputError("--duration", "must be at least 1 second");
   p.kernel_args.insert(p.kernel_args.end(), race.kernel_args.begin(), race.kernel_args.end());
-  build.build_via_copy = !race.window.empty();
+  // Every race builds in the patched copy, so shipped, window, fix and revert builds of a
+  // variant switch incrementally.
+  build.build_via_copy = true;
   if (o.no_window) return;
   std::vector<std::string> files;
   for (size_t i = 0; i < race.window.size(); ++i) {
