@@ -35,6 +35,10 @@ proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request&);
 inline const std::string kCxlDevices = "/sys/bus/cxl/devices/";
 std::string memdev_by_serial(uint64_t serial);  // "" until it appears
 
+// The two guest paths that are one sysfs/debugfs write (PoisonOps.cpp): corrupt_pfn takes
+// the pfn, hard_offline the physical address. Returns the write's errno, 0 when taken.
+int write_guest_poison(proto::PoisonPath path, uint64_t phys);
+
 // Trace/kmsg capture around one injection (TraceOps.cpp).
 void trace_clear();
 std::vector<std::string> trace_read();

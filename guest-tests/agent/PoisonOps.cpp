@@ -149,6 +149,12 @@ proto::Observed op_collect(const proto::CollectArgs& c) {
   return out;
 }
 
+int write_guest_poison(proto::PoisonPath path, uint64_t phys) {
+  if (path == proto::PoisonPath::kCorruptPfn)
+    return write_attr_errno("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(phys / 4096));
+  return write_attr_errno("/sys/devices/system/memory/hard_offline_page", hex(phys));
+}
+
 proto::Inject::Reply op_inject(const proto::Inject::Request& req) {
   op_observe_begin({req.early_kill, std::nullopt});
   int err = 0;
@@ -158,10 +164,8 @@ proto::Inject::Reply op_inject(const proto::Inject::Request& req) {
       if (::madvise(mapping_address(req.device, *req.offset), 4096, MADV_HWPOISON) != 0) err = errno;
       break;
     case proto::PoisonPath::kCorruptPfn:
-      err = write_attr_errno("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(req.phys / 4096));
-      break;
     case proto::PoisonPath::kHardOffline:
-      err = write_attr_errno("/sys/devices/system/memory/hard_offline_page", hex(req.phys));
+      err = write_guest_poison(req.path, req.phys);
       break;
     default:
       throw StepError(std::string("not a guest poison path: ") + proto::name_of(req.path), EINVAL);

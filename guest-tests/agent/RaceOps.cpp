@@ -139,8 +139,7 @@ class Stressor {
     if (s_.action == "grow_mapping") return grow();
     if (s_.action == "poison") {
       const uint64_t pfn = s_.pfns[next_++ % s_.pfns.size()];
-      if (*s_.path == proto::PoisonPath::kCorruptPfn) write("/sys/kernel/debug/hwpoison/corrupt-pfn", hex(pfn));
-      else write("/sys/devices/system/memory/hard_offline_page", hex(pfn * 4096));
+      if (int e = write_guest_poison(*s_.path, pfn * 4096)) fail(e, std::string(proto::name_of(*s_.path)) + " pfn " + hex(pfn));
       return true;
     }
     if (s_.action == "fault") return fault();

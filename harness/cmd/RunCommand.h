@@ -18,7 +18,7 @@ struct RunOptions {
   std::vector<std::string> kernel_patches;  // --patch: applied to a copy of --kernel-tree
   unsigned jobs = 0;
   bool rebuild = false;       // --rebuild: make --kernel-tree again even if kept
-  bool build_via_copy = false;  // a race with window patches: build in the patched copy, window or not
+  bool build_via_copy = false;  // a race: build in the patched copy, with its window or not
   bool locked_only = false;
   std::string scenario = "multirange-poison";
   std::string topology;       // empty: the scenario's

@@ -13,12 +13,15 @@
 namespace cxlrig {
 namespace {
 
-// What a stressor needs from the kernel beyond the driver.
+// What the stressors need from the kernel beyond the driver: a poison path's own
+// requirements (spec/PoisonPath's traits), the holder module.
 std::vector<std::string> requirements(const RaceSpec& spec) {
   std::vector<std::string> need = {"driver:" + spec.driver};
   for (auto& s : spec.stressors) {
-    if (s.action == "poison")
-      need.push_back(*s.path == PoisonPath::kCorruptPfn ? "debugfs:hwpoison" : "mm:memory_failure");
+    if (s.action == "poison") {
+      const auto& r = traits(*s.path).requires_;
+      need.insert(need.end(), r.begin(), r.end());
+    }
     if (s.action == "holder_churn") need.push_back("module:cxlrig_holder");
   }
   return need;

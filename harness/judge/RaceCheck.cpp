@@ -42,7 +42,7 @@ std::vector<std::string> broken_stressors(const RaceSpec& spec, const proto::Rac
     uint64_t unlisted = 0, listed = 0;
     for (auto& [name, n] : s.errors)
       (std::count(spec.expected_errnos.begin(), spec.expected_errnos.end(), name) ? listed : unlisted) += n;
-    if (s.iterations > 0 && unlisted > 0 && unlisted + listed == s.iterations && listed == 0)
+    if (listed == 0 && unlisted > 0 && unlisted == s.iterations)
       out.push_back(s.action + " (cpu " + std::to_string(s.cpu) + "): all " + std::to_string(s.iterations) +
                     " iterations failed: " + s.first_error);
   }

@@ -129,14 +129,33 @@ const std::vector<KindFields>& kinds() {
 
 const std::set<std::string> kCommonFields = {"kind", "name", "description", "guards", "topology", "timeout_s", "requires"};
 
+// A dax driver the rig binds; `where` names the field.
+const std::string& known_driver(const std::string& d, const std::string& where) {
+  if (d != "device_dax" && d != "fsdev_dax")
+    throw InputError(where, "unknown driver \"" + d + "\"", "use device_dax or fsdev_dax");
+  return d;
+}
+std::string driver_field(const json& j, const std::string& key, const std::string& w) {
+  return known_driver(str(j, key, w), w + "." + key);
+}
+
+// A device of `ranges` ranges of `range_size` each (reconfig, race): the optional fields
+// over the defaults the spec struct holds.
+void parse_range_block(const json& r, const std::string& w, unsigned& ranges, uint64_t& range_size, uint64_t& align) {
+  if (r.contains("ranges")) ranges = positive(r["ranges"], w + ".ranges", 64);
+  if (r.contains("range_size")) range_size = parse_size(r["range_size"], w + ".range_size");
+  if (range_size == 0 || range_size % (2ull << 20))
+    throw InputError(w + ".range_size", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
+  if (r.contains("align")) align = parse_size(r["align"], w + ".align");
+  if (align != 4096 && align != (2ull << 20)) throw InputError(w + ".align", "must be 4K or 2M");
+}
+
 ScenarioDevice parse_device(const json& d, const std::string& dw, ScenarioKind kind) {
   // A static device keeps the one range the kernel gave it: no shape to draw.
   if (kind == ScenarioKind::kStaticDevice) only_keys(d, dw, {"driver", "map", "paths", "requires"});
   else only_keys(d, dw, {"driver", "ranges", "align", "order", "map", "paths", "requires"});
   ScenarioDevice sd;
-  sd.driver = str(d, "driver", dw);
-  if (sd.driver != "device_dax" && sd.driver != "fsdev_dax")
-    throw InputError(dw + ".driver", "unknown driver \"" + sd.driver + "\"", "use device_dax or fsdev_dax");
+  sd.driver = driver_field(d, "driver", dw);
   parse_ranges(d, dw + ".ranges", sd.shape);
   parse_aligns(d, dw + ".align", sd.shape);
   parse_orders(d, dw + ".order", sd.shape);
@@ -167,9 +186,7 @@ std::vector<Point> parse_points(const json& j, const std::string& w) {
 RangeLimitSpec parse_range_limit(const json& r, const std::string& w) {
   only_keys(r, w, {"driver", "granule", "align", "at_least"});
   RangeLimitSpec s;
-  s.driver = str(r, "driver", w);
-  if (s.driver != "device_dax" && s.driver != "fsdev_dax")
-    throw InputError(w + ".driver", "unknown driver \"" + s.driver + "\"", "use device_dax or fsdev_dax");
+  s.driver = driver_field(r, "driver", w);
   if (r.contains("granule")) s.granule = parse_size(r["granule"], w + ".granule");
   if (s.granule == 0 || s.granule % (2ull << 20))
     throw InputError(w + ".granule", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
@@ -183,15 +200,8 @@ ReconfigSpec parse_reconfig(const json& r, const std::string& w) {
   ReconfigSpec s;
   s.drivers = strings(r, "drivers", w);
   if (s.drivers.empty()) throw InputError(w + ".drivers", "needs at least one driver", "list device_dax and/or fsdev_dax");
-  for (size_t i = 0; i < s.drivers.size(); ++i)
-    if (s.drivers[i] != "device_dax" && s.drivers[i] != "fsdev_dax")
-      throw InputError(index_path(w, "drivers", i), "unknown driver \"" + s.drivers[i] + "\"", "use device_dax or fsdev_dax");
-  if (r.contains("ranges")) s.ranges = positive(r["ranges"], w + ".ranges", 64);
-  if (r.contains("range_size")) s.range_size = parse_size(r["range_size"], w + ".range_size");
-  if (s.range_size == 0 || s.range_size % (2ull << 20))
-    throw InputError(w + ".range_size", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
-  if (r.contains("align")) s.align = parse_size(r["align"], w + ".align");
-  if (s.align != 4096 && s.align != (2ull << 20)) throw InputError(w + ".align", "must be 4K or 2M");
+  for (size_t i = 0; i < s.drivers.size(); ++i) known_driver(s.drivers[i], index_path(w, "drivers", i));
+  parse_range_block(r, w, s.ranges, s.range_size, s.align);
   if (r.contains("paths")) {
     s.paths.clear();
     for (auto& p : strings(r, "paths", w)) s.paths.push_back(poison_path_from(p, w + ".paths"));
@@ -240,15 +250,8 @@ RaceSpec parse_race(const json& r, const std::string& w) {
   only_keys(r, w, {"driver", "ranges", "range_size", "align", "stressors", "duration_s", "runs", "expect",
                    "expected_errnos", "window", "kernel_args"});
   RaceSpec s;
-  s.driver = str(r, "driver", w);
-  if (s.driver != "device_dax" && s.driver != "fsdev_dax")
-    throw InputError(w + ".driver", "unknown driver \"" + s.driver + "\"", "use device_dax or fsdev_dax");
-  if (r.contains("ranges")) s.ranges = positive(r["ranges"], w + ".ranges", 64);
-  if (r.contains("range_size")) s.range_size = parse_size(r["range_size"], w + ".range_size");
-  if (s.range_size == 0 || s.range_size % (2ull << 20))
-    throw InputError(w + ".range_size", "must be a non-zero multiple of 2 MiB (range starts are 2 MiB aligned)");
-  if (r.contains("align")) s.align = parse_size(r["align"], w + ".align");
-  if (s.align != 4096 && s.align != (2ull << 20)) throw InputError(w + ".align", "must be 4K or 2M");
+  s.driver = driver_field(r, "driver", w);
+  parse_range_block(r, w, s.ranges, s.range_size, s.align);
   s.stressors = list<RaceStressorSpec>(r, "stressors", w, parse_stressor, true);
   if (s.stressors.size() < 2) throw InputError(w + ".stressors", "a race needs two or more stressors");
   for (size_t i = 0; i < s.stressors.size(); ++i) {

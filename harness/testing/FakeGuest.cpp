@@ -57,7 +57,7 @@ nlohmann::json FakeGuest::race(const nlohmann::json& args) {
     r.stressors.push_back(x);
   }
   r.elapsed_ms = req.duration_ms;
-  for (auto& [st, e] : d.ranges) r.size_after += e - st + 1;
+  readback(d, r.size_after);
   r.driver_after = d.driver;
   return r;
 }
@@ -118,6 +118,19 @@ nlohmann::json FakeGuest::create_region(const nlohmann::json&) {
   return r;
 }
 
+// The device's mappingN as sysfs shows them (page_offset in write order), and its size.
+std::vector<proto::MappingReadback> FakeGuest::readback(const Device& d, uint64_t& size) {
+  std::vector<proto::MappingReadback> out;
+  uint64_t pages = 0;
+  size = 0;
+  for (auto& [s, e] : d.ranges) {
+    out.push_back({s, e, pages});
+    pages += (e - s + 1) / 4096;
+    size += e - s + 1;
+  }
+  return out;
+}
+
 nlohmann::json FakeGuest::layout(const nlohmann::json& args) {
   auto req = args.get<proto::DaxLayout::Request>();
   Device& d = devices_[req.device];
@@ -128,12 +141,7 @@ nlohmann::json FakeGuest::layout(const nlohmann::json& args) {
     for (auto& r : req.ranges) d.ranges.push_back({r.start, r.end});
   }
   proto::DaxLayout::Reply rb{req.device, 0, d.align, {}};
-  uint64_t pages = 0;
-  for (auto& [s, e] : d.ranges) {
-    rb.ranges.push_back({s, e, pages});
-    pages += (e - s + 1) / 4096;
-    rb.size += e - s + 1;
-  }
+  rb.ranges = readback(d, rb.size);
   return rb;
 }
 
@@ -236,12 +244,7 @@ nlohmann::json FakeGuest::agent(const std::string& op, const nlohmann::json& arg
       }
     }
     r.driver = d.driver;
-    uint64_t pages = 0;
-    for (auto& [st, e] : d.ranges) {
-      r.ranges.push_back({st, e, pages});
-      pages += (e - st + 1) / 4096;
-      r.size += e - st + 1;
-    }
+    r.ranges = readback(d, r.size);
     return r;
   }
   if (op == proto::DaxMmap::name) {

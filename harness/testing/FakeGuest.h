@@ -71,6 +71,7 @@ class FakeGuest : public Guest {
   nlohmann::json layout(const nlohmann::json& args);
   nlohmann::json inject(const nlohmann::json& args);
   nlohmann::json race(const nlohmann::json& args);
+  static std::vector<proto::MappingReadback> readback(const Device& d, uint64_t& size);
   // The device and offset the fake kernel attributes to phys, if any.
   std::optional<std::pair<std::string, uint64_t>> owner(uint64_t phys) const;
 
