@@ -1,0 +1,65 @@
+#include "CellResults.h"
+
+#include <map>
+
+namespace cxlrig {
+
+using nlohmann::json;
+
+namespace {
+
+std::string text_or(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+void read_cell_results(CellRecord& cell, int exit_code, const json& results, const std::string& problem) {
+  cell.exit_code = exit_code;
+  cell.rows.clear();
+  cell.splats.clear();
+  if (!results.is_object()) {
+    cell.status = "infra";
+    cell.reason = problem.empty() ? "no results.json" : problem;
+    return;
+  }
+  if (results.contains("checks") && results["checks"].is_array())
+    for (auto& c : results["checks"]) {
+      if (!c.is_object()) continue;
+      RowRecord r{text_or(c, "key"), text_or(c, "verdict"), text_or(c, "reason")};
+      if (r.key.empty()) r.key = text_or(c, "id");
+      if (r.key.empty() || r.verdict.empty()) continue;
+      cell.rows.push_back(r);
+    }
+  // One record per title, with how often it was seen and its first report.
+  std::map<std::string, size_t> at;
+  if (results.contains("splats") && results["splats"].is_array())
+    for (auto& s : results["splats"]) {
+      const std::string title = s.is_object() ? text_or(s, "title") : "";
+      if (title.empty()) continue;
+      auto [it, fresh] = at.emplace(title, cell.splats.size());
+      if (fresh) cell.splats.push_back({title, 0, text_or(s, "report")});
+      ++cell.splats[it->second].count;
+    }
+  if (results.contains("reproduce") && results["reproduce"].is_array() && !results["reproduce"].empty() &&
+      results["reproduce"][0].is_string())
+    cell.reproduce = results["reproduce"][0].get<std::string>();
+  const std::string error = results.contains("error") && results["error"].is_string() ? results["error"].get<std::string>() : "";
+  // The run's exit code is its verdict (0 pass, 1 fail, 125 infra, 2 bad input); a
+  // results.json that contradicts it is trusted less than the code.
+  if (exit_code == 0) {
+    cell.status = "pass";
+  } else if (exit_code == 1) {
+    cell.status = "fail";
+    if (!error.empty()) cell.reason = first_line(error);
+  } else {
+    cell.status = "infra";
+    cell.reason = !error.empty() ? first_line(error)
+                  : exit_code == 2 ? "bad input (exit 2)"
+                                   : "exit " + std::to_string(exit_code);
+  }
+}
+
+}  // namespace cxlrig

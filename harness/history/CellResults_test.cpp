@@ -1,0 +1,35 @@
+#include "CellResults.h"
+
+#include <gtest/gtest.h>
+
+using namespace cxlrig;
+using nlohmann::json;
+
+TEST(CellResults, RowsAndSplatTitlesFromResultsJson) {
+  CellRecord c;
+  json r = json::parse(R"({"checks": [{"key": "d0/s1/r0/first/corrupt_pfn", "verdict": "PASS", "reason": ""},
+                                      {"key": "d0/s1/r1/first/corrupt_pfn", "verdict": "FAIL", "reason": "offset 0x0"}],
+                           "splats": [{"title": "KASAN: slab-use-after-free Read in x", "report": "BUG: KASAN ..."},
+                                      {"title": "KASAN: slab-use-after-free Read in x", "report": "again"}],
+                           "error": null})");
+  read_cell_results(c, 1, r, "");
+  EXPECT_EQ(c.status, "fail");
+  ASSERT_EQ(c.rows.size(), 2u);
+  EXPECT_EQ(c.row("d0/s1/r1/first/corrupt_pfn")->reason, "offset 0x0");
+  ASSERT_EQ(c.splats.size(), 1u);
+  EXPECT_EQ(c.splats[0].count, 2u);
+  EXPECT_EQ(c.splats[0].report, "BUG: KASAN ...");
+}
+
+TEST(CellResults, WhatCannotBeReadIsInfrastructureNeverAPass) {
+  CellRecord c;
+  read_cell_results(c, 0, nullptr, "no results.json");
+  EXPECT_EQ(c.status, "infra");
+  EXPECT_EQ(c.reason, "no results.json");
+  read_cell_results(c, 125, json::parse(R"({"checks": [], "error": "guest did not boot\nconsole tail"})"), "");
+  EXPECT_EQ(c.status, "infra");
+  EXPECT_EQ(c.reason, "guest did not boot");
+  read_cell_results(c, 2, json::parse(R"({"checks": []})"), "");
+  EXPECT_EQ(c.status, "infra");
+  EXPECT_EQ(c.reason, "bad input (exit 2)");
+}
