@@ -7,6 +7,7 @@
 #include "InputError.h"
 #include "Interrupt.h"
 #include "KernelCommand.h"
+#include "NightlyCommand.h"
 #include "OtherCommands.h"
 #include "RunCommand.h"
 
@@ -106,6 +107,27 @@ int main(int argc, char** argv) {
   add_kernel_vm_options(kinfo, io);
   kinfo->add_option("--out", io.out, "Artifacts dir (default runs/<timestamp>)");
 
+  NightlyOptions no;
+  auto* nightly = app.add_subcommand("nightly", "Run a matrix of cells (ci/nightly.json) and say what changed since the last night");
+  nightly->add_option("matrix", no.matrix, "Matrix file (cxlrig.matrix/1)");
+  nightly->add_option("--out", no.out, "Night dir: cells/<cell>/ artifacts, nightly.html, junit.xml, kcidb.json (default runs/nightly-<time>)");
+  nightly->add_option("--db", no.db, "History (SQLite; default " + default_history_path() + "; a shard of several keeps none unless given)");
+  nightly->add_option("--shard", no.shard, "Run shard i of n (1/1): every n-th cell from the i-th")->capture_default_str();
+  nightly->add_option("--night", no.night, "The night's id, the same on every shard (default: its start time)");
+  nightly->add_option("--known", no.known, "Known-issues file (default: the matrix's known_issues)");
+  nightly->add_option("--jobs", no.jobs, "Cells at once (default: half the cores, bounded by memory: " +
+                                             std::to_string(default_cell_jobs()) + " here)")
+      ->check(CLI::PositiveNumber);
+  nightly->add_option("--cache", no.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
+  nightly->add_option("--accel", no.accel, "auto, kvm or tcg, for every cell")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+  MergeOptions mo;
+  auto* merge = nightly->add_subcommand("merge", "Fold shards' night dirs into one history and one page");
+  merge->add_option("dirs", mo.dirs, "The shards' --out dirs")->required();
+  merge->add_option("--out", mo.out, "Where the merged page, JUnit and KCIDB go")->required();
+  merge->add_option("--db", mo.db, "History (SQLite; default " + default_history_path() + ")");
+  merge->add_option("--known", mo.known, "Known-issues file");
+  merge->add_option("--flaky-window", mo.flaky_window, "Nights a row's flips are counted over")->capture_default_str()->check(CLI::PositiveNumber);
+
   auto* topo = app.add_subcommand("topo", "Topologies in qemu-configs/");
   topo->require_subcommand(1);
   topo->add_subcommand("list", "List shipped topologies");
@@ -147,6 +169,11 @@ int main(int argc, char** argv) {
         return run_command(io);
       }
       return kernel_build_command(kb);
+    }
+    if (*nightly) {
+      if (nightly->got_subcommand("merge")) return nightly_merge_command(mo);
+      if (no.matrix.empty()) throw InputError("MATRIX", "no matrix file given", "cxlrig nightly ci/nightly.json");
+      return nightly_command(no);
     }
     if (*topo) return topo->got_subcommand("list") ? topo_list_command() : topo_show_command(topo_name, libvirt_xml);
     if (*kernels) {

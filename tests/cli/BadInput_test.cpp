@@ -264,3 +264,55 @@ TEST(BadInput, RaceFlagsAndScenariosAreChecked) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("w.race.window[0]"), std::string::npos) << r.output;
 }
+
+namespace {
+std::string short_matrix(const std::string& dir, const std::string& extra = "") {
+  std::filesystem::create_directories(dir);
+  const std::string p = dir + "/matrix.json";
+  std::ofstream(p) << R"({"schema": "cxlrig.matrix/1", "name": "t", "kernels": [{"name": "k", "packaged": "7.3"}],
+    "topologies": ["vmem-1"], "scenarios": ["multirange-poison"])" << extra << "}";
+  return p;
+}
+}  // namespace
+
+TEST(BadInput, NightlyMatrixErrorsNameTheFieldAndRunNothing) {
+  auto dir = fresh_out_dir("bad-matrix");
+  auto r = run_cxlrig({"nightly", short_matrix(dir, R"(, "seeds": ["one"])"), "--db", dir + "/h.sqlite"}, dir + "/night");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("matrix.json.seeds[0]"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/night/cells")) << "no cell may start on a bad matrix";
+  r = run_cxlrig({"nightly", short_matrix(dir, R"(, "exclude": [{"kernel": "k", "reason": "x"}])")}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("matrix.json.exclude: leaves no cell"), std::string::npos) << r.output;
+  r = run_cxlrig({"nightly", dir + "/no-such.json"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = run_cxlrig({"nightly", short_matrix(dir), "--shard", "3/2"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--shard"), std::string::npos) << r.output;
+}
+
+TEST(BadInput, NightlyRefusesACorruptHistoryAndKeepsIt) {
+  auto dir = fresh_out_dir("bad-history");
+  const std::string db = dir + "/history.sqlite";
+  std::filesystem::create_directories(dir);
+  std::ofstream(db) << "garbage that is somebody's history\n";
+  auto r = run_cxlrig({"nightly", short_matrix(dir), "--db", db}, dir + "/night");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(db), std::string::npos) << "the error names the file\n" << r.output;
+  EXPECT_NE(r.output.find("move the file aside"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text(db), "garbage that is somebody's history\n") << "never replaced by a fresh history";
+}
+
+TEST(BadInput, NightlyMergeChecksItsShards) {
+  auto dir = fresh_out_dir("bad-merge");
+  std::filesystem::create_directories(dir + "/a");
+  auto r = run_cxlrig({"nightly", "merge", dir + "/a", "--out", dir + "/m", "--db", dir + "/h.sqlite"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("has no night.json"), std::string::npos) << r.output;
+  std::ofstream(dir + "/a/night.json") << R"({"schema": "cxlrig.night/1", "id": "n1", "matrix": "t", "cells": []})";
+  std::filesystem::create_directories(dir + "/b");
+  std::ofstream(dir + "/b/night.json") << R"({"schema": "cxlrig.night/1", "id": "n2", "matrix": "t", "cells": []})";
+  r = run_cxlrig({"nightly", "merge", dir + "/a", dir + "/b", "--out", dir + "/m", "--db", dir + "/h.sqlite"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("same --night"), std::string::npos) << r.output;
+}
