@@ -1,0 +1,145 @@
+// The nightly end to end on real guests: a short matrix (2 kernels x 2 topologies x the
+// default scenario) run twice into one history, with a change planted between the nights:
+// the second night's rig-built kernel carries images/patches/fsdev-offset-from-first-range.patch
+// (the old fsdev memory_failure offset bug). The regression must be reported with its rows
+// in the terminal summary, the page (rendered by headless Chromium), JUnit and KCIDB, and
+// the packaged kernel's cells must not change.
+// Guards: dax/fsdev: fix multi-range offset in memory_failure handler (dax/fsdev fix series).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "RunHarness.h"
+#include "Subprocess.h"
+
+namespace fs = std::filesystem;
+using namespace cxlrig::test;
+
+namespace {
+
+const std::string kSource = CXLRIG_SOURCE_DIR;
+
+// A Linux tree for the rig-built kernel: $CXLRIG_TEST_KERNEL_TREE, or Debian's
+// linux-source-7.3 unpacked once under test-runs/ (kept between runs of the test).
+std::string kernel_tree() {
+  if (const char* t = std::getenv("CXLRIG_TEST_KERNEL_TREE"); t && *t) return t;
+  const std::string into = std::string(CXLRIG_TEST_RUNS) + "/nightly-src";
+  const std::string tree = into + "/linux-source-7.3";
+  if (fs::exists(into + "/.complete")) return tree;
+  fs::remove_all(into);
+  auto r = run_cxlrig({"kernel", "source", "--series", "7.3", "--into", into}, "", 1800);
+  if (r.exit_code != 0) throw std::runtime_error("cxlrig kernel source failed: " + r.output);
+  std::ofstream(into + "/.complete") << "7.3\n";
+  return tree;
+}
+
+std::string matrix(const std::string& dir, const std::string& name, const std::string& tree, bool planted) {
+  nlohmann::json rig = {{"name", "rig-7.3.4"}, {"tree", tree}};
+  if (planted) rig["patches"] = {"fsdev-offset-from-first-range.patch"};
+  nlohmann::json m = {{"schema", "cxlrig.matrix/1"},
+                      {"name", "short"},
+                      {"kernels", {{{"name", "debian-7.3"}, {"packaged", "7.3"}}, rig}},
+                      {"topologies", {"vmem-1", "vmem-2hb"}},
+                      {"scenarios", {"multirange-poison"}}};
+  const std::string path = dir + "/" + name;
+  std::ofstream(path) << m.dump(2);
+  return path;
+}
+
+nlohmann::json json_file(const std::string& p) {
+  std::ifstream f(p);
+  return nlohmann::json::parse(f);
+}
+
+}  // namespace
+
+TEST(Nightly, TwoNightsReportThePlantedRegressionEverywhere) {
+  const std::string dir = fresh_out_dir("nightly-planted");
+  fs::create_directories(dir);
+  const std::string tree = kernel_tree();
+  const std::string db = dir + "/history.sqlite";
+  auto n1 = run_cxlrig({"nightly", matrix(dir, "night1.json", tree, false), "--db", db, "--night", "night-1", "--jobs", "1"},
+                       dir + "/night-1", 3000);
+  ASSERT_EQ(n1.exit_code, 0) << n1.output;
+  EXPECT_NE(n1.output.find("nothing new failed"), std::string::npos) << n1.output;
+  auto night1 = json_file(dir + "/night-1/night.json");
+  ASSERT_EQ(night1["cells"].size(), 4u);
+  for (auto& c : night1["cells"]) EXPECT_EQ(c["status"], "pass") << c["key"] << ": " << c["reason"];
+
+  auto n2 = run_cxlrig({"nightly", matrix(dir, "night2.json", tree, true), "--db", db, "--night", "night-2", "--jobs", "1"},
+                       dir + "/night-2", 3000);
+  EXPECT_EQ(n2.exit_code, 1) << n2.output;
+  const std::string out = dir + "/night-2";
+
+  // The terminal summary: regressions first, each naming the rig kernel's cell and a row.
+  const auto reg = n2.output.find("REGRESSIONS (PASS -> FAIL)");
+  ASSERT_NE(reg, std::string::npos) << n2.output;
+  std::regex row_line("rig-7\\.3\\.4:vmem-1:multirange-poison:1  (d[0-9]+/[^ ]+)  PASS -> FAIL");
+  std::smatch m;
+  const std::string after = n2.output.substr(reg);
+  ASSERT_TRUE(std::regex_search(after, m, row_line)) << n2.output;
+  const std::string row = m[1];
+  EXPECT_EQ(n2.output.find("debian-7.3:vmem-1:multirange-poison:1  d"), std::string::npos)
+      << "the packaged kernel did not change: none of its rows may be reported\n" << n2.output;
+
+  // The night record: only the rig kernel's cells fail, and its identity carries the patch.
+  auto night2 = json_file(out + "/night.json");
+  for (auto& c : night2["cells"]) {
+    const bool rig = c["kernel"] == "rig-7.3.4";
+    EXPECT_EQ(c["status"], rig ? "fail" : "pass") << c["key"];
+    if (rig) EXPECT_EQ(c["kernel_id"]["patches"], nlohmann::json::array({"fsdev-offset-from-first-range.patch"}));
+  }
+
+  // JUnit: the row is a failing testcase of the rig cell's suite.
+  const std::string junit = read_text(out + "/junit.xml");
+  EXPECT_NE(junit.find("<testcase classname=\"rig-7.3.4:vmem-1:multirange-poison:1\" name=\"" + row + "\">\n      <failure"),
+            std::string::npos) << row;
+
+  // KCIDB: valid against the v5 rules (python3-jsonschema on the transcribed schema), the row FAIL.
+  auto check = cxlrig::run_command({"python3", "-c",
+                                    "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                                    "json.load(open(sys.argv[2]))); print('valid')",
+                                    out + "/kcidb.json", kSource + "/tests/data/kcidb/v5.0-subset.schema.json"},
+                                   std::chrono::seconds(60));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  auto kcidb = json_file(out + "/kcidb.json");
+  std::string path = "cxlrig.multirange-poison." + row;
+  std::replace(path.begin(), path.end(), '/', '.');
+  bool failed = false;
+  for (auto& t : kcidb["tests"])
+    if (t["path"] == path && t["status"] == "FAIL" && t["misc"]["cell"] == "rig-7.3.4:vmem-1:multirange-poison:1") failed = true;
+  EXPECT_TRUE(failed) << path;
+
+  // The page, rendered by headless Chromium: a screenshot kept with the night, the DOM
+  // checked for the grid and the regression.
+  const std::string page = "file://" + out + "/nightly.html";
+  const std::vector<std::string> chromium = {"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                                             "--hide-scrollbars", "--window-size=1400,1800"};
+  auto shot_argv = chromium;
+  shot_argv.insert(shot_argv.end(), {"--screenshot=" + out + "/nightly.png", page});
+  auto shot = cxlrig::run_command(shot_argv, std::chrono::seconds(120));
+  EXPECT_EQ(shot.exit_code, 0) << shot.output;
+  EXPECT_GT(fs::exists(out + "/nightly.png") ? fs::file_size(out + "/nightly.png") : 0, 10000u);
+  auto dom_argv = chromium;
+  dom_argv.insert(dom_argv.end(), {"--dump-dom", page});
+  auto dom = cxlrig::run_command(dom_argv, std::chrono::seconds(120));
+  ASSERT_EQ(dom.exit_code, 0) << dom.output;
+  EXPECT_NE(dom.output.find("<table id=\"grid\">"), std::string::npos);
+  EXPECT_NE(dom.output.find("<tr class=\"regression\" data-cell=\"rig-7.3.4:vmem-1:multirange-poison:1\" data-row=\"" + row + "\">"),
+            std::string::npos) << row;
+  EXPECT_NE(dom.output.find("data-cell=\"rig-7.3.4:vmem-2hb:multirange-poison:1\" data-status=\"fail\" data-red=\"1\""),
+            std::string::npos);
+  EXPECT_NE(dom.output.find("data-cell=\"debian-7.3:vmem-1:multirange-poison:1\" data-status=\"pass\" data-red=\"0\""),
+            std::string::npos);
+  EXPECT_NE(dom.output.find("<svg id=\"durations\""), std::string::npos);
+
+  // Every cell kept its artifacts, and no guest is left behind.
+  for (auto& c : night2["cells"]) {
+    const std::string a = c["artifacts"];
+    EXPECT_TRUE(fs::exists(a + "/results.json") && fs::exists(a + "/console.log")) << a;
+    EXPECT_TRUE(leftover_qemu(a).empty()) << a;
+  }
+}
