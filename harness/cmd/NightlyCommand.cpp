@@ -46,7 +46,7 @@ unsigned default_cell_jobs() {
     mem.ignore(64, '\n');
   }
   const unsigned by_mem = avail_kib ? static_cast<unsigned>(avail_kib / (2ull << 20)) : 1;
-  return std::max(1u, std::min(cores / 2, by_mem));
+  return std::max(1u, std::min(cores, by_mem));
 }
 
 namespace {

@@ -31,8 +31,9 @@ int nightly_merge_command(const MergeOptions& o);
 
 // $XDG_DATA_HOME/cxlrig/history.sqlite (~/.local/share/cxlrig/...).
 std::string default_history_path();
-// Cells that fit at once: one TCG guest keeps about two host threads busy (its vCPUs) and
-// takes about 2 GiB with QEMU, so half the cores, bounded by available memory.
+// Cells that fit at once: one per core, bounded by available memory at 2 GiB per guest.
+// A cell's guest idles for much of its run (boot I/O, settles after each injection), so on
+// 2 cores two cells at once did 1.5x the cells per hour of one (bench/nightly_bench.cpp).
 unsigned default_cell_jobs();
 
 }  // namespace cxlrig
