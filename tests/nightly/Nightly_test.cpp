@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "RunHarness.h"
 #include "Subprocess.h"
@@ -142,4 +143,38 @@ TEST(Nightly, TwoNightsReportThePlantedRegressionEverywhere) {
     EXPECT_TRUE(fs::exists(a + "/results.json") && fs::exists(a + "/console.log")) << a;
     EXPECT_TRUE(leftover_qemu(a).empty()) << a;
   }
+}
+
+// A night split over two shards (two CI jobs) and folded back: one history, one page, every
+// cell once; a shard that never arrived leaves its cells MISS, not silently absent.
+TEST(Nightly, ShardsMergeIntoOneNightAndMissingShardsShow) {
+  const std::string dir = fresh_out_dir("nightly-shards");
+  fs::create_directories(dir);
+  const std::string m = matrix(dir, "matrix.json", kernel_tree(), false);
+  for (auto shard : {"1/2", "2/2"}) {
+    auto r = run_cxlrig({"nightly", m, "--shard", shard, "--night", "ci-42", "--jobs", "2"},
+                        dir + "/shard-" + std::string(1, shard[0]), 3000);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("2 of 4 cells (shard " + std::string(shard) + ")"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("no history (merge writes it)"), std::string::npos) << r.output;
+  }
+  const std::string db = dir + "/history.sqlite";
+  auto merged = run_cxlrig({"nightly", "merge", dir + "/shard-1", dir + "/shard-2", "--out", dir + "/merged", "--db", db}, "", 600);
+  ASSERT_EQ(merged.exit_code, 0) << merged.output;
+  EXPECT_NE(merged.output.find("4 cells from 2 shards"), std::string::npos) << merged.output;
+  EXPECT_EQ(merged.output.find("Missing"), std::string::npos) << merged.output;
+  auto night = json_file(dir + "/merged/night.json");
+  ASSERT_EQ(night["cells"].size(), 4u);
+  std::set<std::string> keys;
+  for (auto& c : night["cells"]) keys.insert(c["key"].get<std::string>());
+  EXPECT_EQ(keys.size(), 4u);
+  EXPECT_NE(read_text(dir + "/merged/nightly.html").find("<table id=\"grid\">"), std::string::npos);
+
+  auto half = run_cxlrig({"nightly", "merge", dir + "/shard-1", "--out", dir + "/half", "--db", dir + "/half.sqlite"}, "", 600);
+  EXPECT_EQ(half.exit_code, 0) << half.output;
+  EXPECT_NE(half.output.find("Missing (no shard ran them, 2)"), std::string::npos) << half.output;
+  size_t miss = 0;
+  const auto kcidb = json_file(dir + "/half/kcidb.json");
+  for (auto& t : kcidb["tests"]) miss += t["status"] == "MISS";
+  EXPECT_EQ(miss, 2u);
 }
