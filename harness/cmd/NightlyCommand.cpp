@@ -21,7 +21,11 @@
 #include "Matrix.h"
 #include "NightClose.h"
 #include "NightKernels.h"
+#include "RegionPlan.h"
 #include "RunCommand.h"
+#include "Scenario.h"
+#include "ScenarioFit.h"
+#include "Topology.h"
 #include "TtyStatus.h"
 
 namespace cxlrig {
@@ -68,6 +72,28 @@ std::string stamp_dir() {
   return "runs/nightly-" + t;
 }
 
+// Every cell's scenario must fit its topology (the check `cxlrig run` makes before it
+// boots, plan/ScenarioFit), so a matrix that pairs a ram-region scenario with a pmem
+// topology is refused now, naming the cell, not found as an exit-2 cell in the morning.
+void check_cells_fit(const Matrix& m, const std::vector<MatrixCell>& cells, const std::string& data) {
+  std::map<std::string, Scenario> scenarios;
+  std::map<std::string, Topology> topologies;
+  for (auto& c : cells) {
+    if (!scenarios.count(c.scenario))
+      scenarios.emplace(c.scenario, load_scenario_file(resolve_scenario_path(c.scenario, data)));
+    if (!topologies.count(c.topology))
+      topologies.emplace(c.topology, load_topology_file(resolve_topology_path(c.topology, data)));
+    const Topology& t = topologies.at(c.topology);
+    try {
+      check_scenario_fits(scenarios.at(c.scenario), t, plan_region(t, 0), c.topology);
+    } catch (const InputError& e) {
+      throw InputError(m.origin + " cell " + c.key, e.what(),
+                       "add {\"scenario\": \"" + c.scenario + "\", \"topology\": \"" + c.topology +
+                           "\", \"reason\": ...} to \"exclude\", or give the scenario \"topologies\"");
+    }
+  }
+}
+
 }  // namespace
 
 int nightly_command(const NightlyOptions& o) {
@@ -76,6 +102,7 @@ int nightly_command(const NightlyOptions& o) {
   const Matrix m = load_matrix_file(o.matrix, data);
   const auto [shard_i, shard_n] = parse_shard(o.shard);
   const std::vector<MatrixCell> all = expand_cells(m);
+  check_cells_fit(m, all, data);
   const std::vector<MatrixCell> cells = shard_cells(all, shard_i, shard_n);
   const std::string known_path = !o.known.empty() ? o.known : m.known_issues;
   KnownIssues known;

@@ -284,6 +284,14 @@ TEST(BadInput, NightlyMatrixErrorsNameTheFieldAndRunNothing) {
   r = run_cxlrig({"nightly", short_matrix(dir, R"(, "exclude": [{"kernel": "k", "reason": "x"}])")}, "");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("matrix.json.exclude: leaves no cell"), std::string::npos) << r.output;
+  // A scenario that cannot run on a topology of the matrix: refused before anything runs.
+  std::ofstream(dir + "/pmem.json") << R"({"schema": "cxlrig.matrix/1", "name": "t", "kernels": [{"name": "k", "packaged": "7.3"}],
+    "topologies": ["vmem-1", "pmem-1"], "scenarios": ["multirange-poison"]})";
+  r = run_cxlrig({"nightly", dir + "/pmem.json", "--db", dir + "/h.sqlite"}, dir + "/night-pmem");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("pmem.json cell k:pmem-1:multirange-poison:1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"exclude\""), std::string::npos) << "the fix names the exclusion\n" << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/night-pmem/cells"));
   r = run_cxlrig({"nightly", dir + "/no-such.json"}, "");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   r = run_cxlrig({"nightly", short_matrix(dir), "--shard", "3/2"}, "");
