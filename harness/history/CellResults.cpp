@@ -25,12 +25,17 @@ void read_cell_results(CellRecord& cell, int exit_code, const json& results, con
     cell.reason = problem.empty() ? "no results.json" : problem;
     return;
   }
+  // A cell that boots several guests (a reconfig check per driver, a race's runs) has the
+  // same setup rows once per guest ("region0/topology"): the second is "KEY#2", the third
+  // "KEY#3", in guest order, so every row of a cell has a key of its own from night to night.
+  std::map<std::string, unsigned> seen;
   if (results.contains("checks") && results["checks"].is_array())
     for (auto& c : results["checks"]) {
       if (!c.is_object()) continue;
       RowRecord r{text_or(c, "key"), text_or(c, "verdict"), text_or(c, "reason")};
       if (r.key.empty()) r.key = text_or(c, "id");
       if (r.key.empty() || r.verdict.empty()) continue;
+      if (const unsigned n = ++seen[r.key]; n > 1) r.key += "#" + std::to_string(n);
       cell.rows.push_back(r);
     }
   // One record per title, with how often it was seen and its first report.

@@ -33,3 +33,14 @@ TEST(CellResults, WhatCannotBeReadIsInfrastructureNeverAPass) {
   EXPECT_EQ(c.status, "infra");
   EXPECT_EQ(c.reason, "bad input (exit 2)");
 }
+
+TEST(CellResults, RowsRepeatedPerGuestGetKeysOfTheirOwn) {
+  CellRecord c;
+  read_cell_results(c, 0, json::parse(R"({"checks": [{"key": "region0/topology", "verdict": "PASS"},
+      {"key": "race/run0", "verdict": "PASS"}, {"key": "region0/topology", "verdict": "PASS"},
+      {"key": "region0/topology", "verdict": "FAIL", "reason": "third guest"}]})"), "");
+  ASSERT_EQ(c.rows.size(), 4u);
+  EXPECT_EQ(c.rows[2].key, "region0/topology#2");
+  EXPECT_EQ(c.rows[3].key, "region0/topology#3");
+  EXPECT_EQ(c.row("region0/topology#3")->reason, "third guest");
+}
