@@ -35,8 +35,14 @@ RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& o
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
+  // libstdc++'s filebuf throws when read() fails mid-file, as it does (ESRCH) for the
+  // /proc/PID/stat of a process that exits while it is read: such a file is gone, not an error.
+  try {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  } catch (const std::ios_base::failure&) {
+    return {};
+  }
 }
 
 bool wait_for_agent_op(const std::string& out_dir, const std::string& op, std::chrono::seconds timeout) {

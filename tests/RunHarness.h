@@ -21,7 +21,7 @@ struct RunOutcome {
 std::string fresh_out_dir(const std::string& name);
 RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s = 900);
 nlohmann::json load_results(const std::string& out_dir);
-// A file's text, "" when it does not exist (yet).
+// A file's text, "" when it does not exist (yet) or vanished while it was read.
 std::string read_text(const std::string& path);
 // Waits until the run's agent.log shows a request for `op` (the guest is up and working).
 bool wait_for_agent_op(const std::string& out_dir, const std::string& op, std::chrono::seconds timeout);
