@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
-#include <pugixml.hpp>
-
 #include "Hex.h"
 #include "InputError.h"
+#include "JunitXml.h"
 
 namespace cxlrig {
 
@@ -141,60 +140,24 @@ nlohmann::json to_results_json(const RunResult& r) {
 }
 
 std::string to_junit_xml(const RunResult& r) {
-  pugi::xml_document doc;
-  auto decl = doc.append_child(pugi::node_declaration);
-  decl.append_attribute("version") = "1.0";
-  decl.append_attribute("encoding") = "UTF-8";
-  auto suites = doc.append_child("testsuites");
-  auto suite = suites.append_child("testsuite");
-  suite.append_attribute("name") = ("cxlrig." + r.scenario + "." + r.topology).c_str();
-  suite.append_attribute("tests") = static_cast<unsigned>(r.rows.size() + (r.error.empty() ? 0 : 1) + r.splats.size());
-  suite.append_attribute("failures") = static_cast<unsigned>(r.count(Verdict::kFail) + r.splats.size());
-  suite.append_attribute("errors") = r.error.empty() ? 0u : 1u;
-  suite.append_attribute("skipped") = static_cast<unsigned>(r.count(Verdict::kSkip));
-  suite.append_attribute("time") = r.duration_s;
-  suite.append_attribute("timestamp") = r.started.c_str();
-  auto props = suite.append_child("properties");
-  auto prop = [&](const char* k, const std::string& v) {
-    auto p = props.append_child("property");
-    p.append_attribute("name") = k;
-    p.append_attribute("value") = v.c_str();
-  };
-  prop("kernel", r.kernel.value("version", ""));
-  prop("seed", std::to_string(r.seed));
-  prop("accel", r.accel);
+  JunitXml x;
+  auto suite = x.suite("cxlrig." + r.scenario + "." + r.topology, r.duration_s, r.started);
+  suite.property("kernel", r.kernel.value("version", ""));
+  suite.property("seed", std::to_string(r.seed));
+  suite.property("accel", r.accel);
   for (auto& c : r.rows) {
-    auto tc = suite.append_child("testcase");
-    tc.append_attribute("classname") = ("cxlrig." + r.scenario + "." + c.driver).c_str();
+    const std::string classname = "cxlrig." + r.scenario + "." + c.driver;
     // The stable key names the testcase, so a CI system tracks it across kernels and nights.
-    tc.append_attribute("name") = (c.key.empty() ? c.id : c.key).c_str();
+    const std::string name = c.key.empty() ? c.id : c.key;
     std::string detail = c.id + ": phys=" + (c.phys ? hex(*c.phys) : std::string("-")) + " offset=" + c.expected + " path=" + c.path;
     for (auto& cell : c.cells) detail += " " + cell.observer + "=" + cell.observed + "(want " + cell.expected + ")";
-    if (c.verdict == Verdict::kFail) {
-      auto f = tc.append_child("failure");
-      f.append_attribute("message") = c.reason.c_str();
-      f.text() = detail.c_str();
-    } else if (c.verdict == Verdict::kSkip) {
-      tc.append_child("skipped").append_attribute("message") = c.reason.c_str();
-    }
+    if (c.verdict == Verdict::kFail) suite.failed(classname, name, c.reason, detail);
+    else if (c.verdict == Verdict::kSkip) suite.skipped(classname, name, c.reason);
+    else suite.passed(classname, name);
   }
-  for (auto& s : r.splats) {
-    auto tc = suite.append_child("testcase");
-    tc.append_attribute("classname") = ("cxlrig." + r.scenario + ".console").c_str();
-    tc.append_attribute("name") = s.title.c_str();
-    auto f = tc.append_child("failure");
-    f.append_attribute("message") = s.title.c_str();
-    f.text() = s.report.c_str();
-  }
-  if (!r.error.empty()) {
-    auto tc = suite.append_child("testcase");
-    tc.append_attribute("classname") = ("cxlrig." + r.scenario).c_str();
-    tc.append_attribute("name") = "run";
-    tc.append_child("error").append_attribute("message") = r.error.c_str();
-  }
-  std::ostringstream o;
-  doc.save(o, "  ");
-  return o.str();
+  for (auto& s : r.splats) suite.failed("cxlrig." + r.scenario + ".console", s.title, s.title, s.report);
+  if (!r.error.empty()) suite.error("cxlrig." + r.scenario, "run", r.error);
+  return x.str();
 }
 
 }  // namespace cxlrig
