@@ -1,10 +1,9 @@
 #include "KnownIssues.h"
 
-#include <fnmatch.h>
-
 #include <filesystem>
 #include <set>
 
+#include "Glob.h"
 #include "JsonFile.h"
 #include "SpecFields.h"
 
@@ -12,30 +11,24 @@ namespace cxlrig {
 
 using nlohmann::json;
 
-namespace {
-bool glob(const std::string& pattern, const std::string& text) {
-  return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
-}
-}  // namespace
-
 const KnownIssue* KnownIssues::for_row(const std::string& cell, const std::string& row) const {
   for (auto& k : issues_)
-    if (!k.row.empty() && glob(k.cell, cell) && glob(k.row, row)) return &k;
+    if (!k.row.empty() && glob_match(k.cell, cell) && glob_match(k.row, row)) return &k;
   return nullptr;
 }
 
 const KnownIssue* KnownIssues::for_splat(const std::string& cell, const std::string& title) const {
   for (auto& k : issues_)
-    if (!k.title.empty() && glob(k.cell, cell) && glob(k.title, title)) return &k;
+    if (!k.title.empty() && glob_match(k.cell, cell) && glob_match(k.title, title)) return &k;
   return nullptr;
 }
 
 bool KnownIssues::seen_in(const KnownIssue& k, const CellRecord& c) const {
-  if (c.status == "infra" || !glob(k.cell, c.key)) return false;
+  if (c.status == "infra" || !glob_match(k.cell, c.key)) return false;
   for (auto& r : c.rows)
-    if (r.verdict == "FAIL" && !k.row.empty() && glob(k.row, r.key)) return true;
+    if (r.verdict == "FAIL" && !k.row.empty() && glob_match(k.row, r.key)) return true;
   for (auto& s : c.splats)
-    if (!k.title.empty() && glob(k.title, s.title)) return true;
+    if (!k.title.empty() && glob_match(k.title, s.title)) return true;
   return false;
 }
 

@@ -1,10 +1,10 @@
 #include "RaceCheck.h"
 
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
+
+#include "Glob.h"
 
 namespace cxlrig {
 
@@ -29,7 +29,7 @@ std::string work_text(const proto::RaceRun::Reply& reply) {
 
 bool title_expected(const RaceSpec& spec, const std::string& title) {
   return std::any_of(spec.expect.begin(), spec.expect.end(),
-                     [&](const std::string& g) { return ::fnmatch(g.c_str(), title.c_str(), 0) == 0; });
+                     [&](const std::string& g) { return glob_match(g, title); });
 }
 
 std::vector<std::string> broken_stressors(const RaceSpec& spec, const proto::RaceRun::Reply& reply) {

@@ -3,6 +3,7 @@
 #include <regex>
 #include <set>
 
+#include "Matrix.h"
 #include "Sha256.h"
 
 namespace cxlrig {
@@ -86,9 +87,9 @@ json kcidb_report(const NightView& v) {
   }
   for (auto& m : v.missing) {
     // A cell no shard ran: its kernel's build id is that of tonight's name for it.
-    const std::string kernel = m.substr(0, m.find(':'));
-    const std::string rest = m.substr(m.find(':') + 1);
-    const std::string scenario = rest.substr(rest.find(':') + 1, rest.rfind(':') - rest.find(':') - 1);
+    const CellKey key = CellKey::parse(m);
+    const std::string& kernel = key.kernel;
+    const std::string& scenario = key.scenario;
     const std::string build_id = kOrigin + ":build-" + night + "-" + id_part(kernel);
     if (seen_builds.insert(build_id).second) {
       // No cell of this kernel ran: its source is unknown tonight.

@@ -1,10 +1,9 @@
 #include "Matrix.h"
 
-#include <fnmatch.h>
-
 #include <filesystem>
 #include <set>
 
+#include "Glob.h"
 #include "JsonFile.h"
 #include "Scenario.h"
 #include "SpecFields.h"
@@ -123,10 +122,6 @@ void check_topology(const std::string& t, const std::string& where, const std::s
     throw InputError(where, "no topology '" + t + "'", "name one of qemu-configs/ (cxlrig topo list)");
 }
 
-bool glob(const std::string& pattern, const std::string& text) {
-  return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
-}
-
 }  // namespace
 
 Matrix parse_matrix(const json& j, const std::string& origin, const std::string& base_dir, const std::string& data_dir) {
@@ -196,6 +191,19 @@ Matrix load_matrix_file(const std::string& path, const std::string& data_dir) {
   return parse_matrix(j, fs::path(path).filename().string(), fs::absolute(path).parent_path().string(), data_dir);
 }
 
+std::string CellKey::str() const { return kernel + ":" + topology + ":" + scenario + ":" + std::to_string(seed); }
+
+CellKey CellKey::parse(const std::string& key) {
+  CellKey k;
+  const auto a = key.find(':'), b = key.find(':', a + 1), c = key.rfind(':');
+  if (a == std::string::npos || b == std::string::npos || c <= b) return {key, "", "", 0};
+  k.kernel = key.substr(0, a);
+  k.topology = key.substr(a + 1, b - a - 1);
+  k.scenario = key.substr(b + 1, c - b - 1);
+  k.seed = std::strtoull(key.c_str() + c + 1, nullptr, 10);
+  return k;
+}
+
 std::string MatrixCell::dir_name() const {
   std::string d = key;
   for (char& c : d)
@@ -211,12 +219,12 @@ std::vector<MatrixCell> expand_cells(const Matrix& m) {
         for (uint64_t seed : m.seeds) {
           const std::string seed_s = std::to_string(seed);
           const bool excluded = std::any_of(m.exclude.begin(), m.exclude.end(), [&](const MatrixExclusion& x) {
-            return glob(x.kernel, m.kernels[k].name) && glob(x.topology, t) && glob(x.scenario, s.name) &&
-                   glob(x.seed, seed_s);
+            return glob_match(x.kernel, m.kernels[k].name) && glob_match(x.topology, t) && glob_match(x.scenario, s.name) &&
+                   glob_match(x.seed, seed_s);
           });
           if (excluded) continue;
           MatrixCell c;
-          c.key = m.kernels[k].name + ":" + t + ":" + s.name + ":" + seed_s;
+          c.key = CellKey{m.kernels[k].name, t, s.name, seed}.str();
           c.kernel = k;
           c.topology = t;
           c.scenario = s.name;

@@ -55,6 +55,14 @@ struct Matrix {
   unsigned cell_timeout_s = 3600;
 };
 
+// A cell's stable key, "kernel:topology:scenario:seed", and back (the names hold no ':').
+struct CellKey {
+  std::string kernel, topology, scenario;
+  uint64_t seed = 0;
+  std::string str() const;
+  static CellKey parse(const std::string& key);  // a malformed key: all of it in `kernel`
+};
+
 struct MatrixCell {
   std::string key;      // kernel:topology:scenario:seed, stable from night to night
   size_t kernel = 0;    // index into Matrix::kernels

@@ -38,6 +38,12 @@ TEST(Matrix, ExpandsKernelsTopologiesScenariosSeedsInAFixedOrder) {
   EXPECT_EQ(cells[1].key, "a:vmem-1:multirange-poison:7");
   EXPECT_EQ(cells[7].key, "b:vmem-2way:multirange-poison:7");
   EXPECT_EQ(cells[0].dir_name(), "a_vmem-1_multirange-poison_1");
+  const CellKey k = CellKey::parse(cells[1].key);
+  EXPECT_EQ(k.kernel, "a");
+  EXPECT_EQ(k.topology, "vmem-1");
+  EXPECT_EQ(k.scenario, "multirange-poison");
+  EXPECT_EQ(k.seed, 7u);
+  EXPECT_EQ(k.str(), cells[1].key);
   EXPECT_FALSE(cells[0].spec->race);
 }
 
