@@ -238,6 +238,7 @@ void run_guest(const Prepared& p, const RunOptions& o, size_t g, const Artifacts
     so.region = p.plan;
     so.status = &status;
     so.guest = g;
+    if (p.scenario.guests() > 1) so.row_prefix = "guest" + std::to_string(g) + "/";
     so.console = &console;
     so.race_duration_s = o.race_duration_s;
     so.race_window = p.window;

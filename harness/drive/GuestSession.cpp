@@ -70,7 +70,9 @@ void GuestSession::create_region(SessionFacts& f) {
   const auto region = timed_phase(out_.phases, "region", [&] { return call<proto::CxlCreateRegion>(guest_, req, o_.step_timeout); });
   out_.capabilities["region"] = region;
   // The guest's decoders, targets and size must match what the topology file asks for.
-  out_.rows.push_back(judge_region(plan, region));
+  CheckRow region_row = judge_region(plan, region);
+  region_row.key = o_.row_prefix + region_row.key;
+  out_.rows.push_back(region_row);
   RegionFacts& r = f.region;
   r.name = region.region;
   r.dax_region = region.dax_region.value_or("");

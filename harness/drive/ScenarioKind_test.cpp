@@ -329,8 +329,10 @@ TEST(ReconfigKind, RefusedWritePassesAndNothingFollows) {
     KindRun r("vmem-1", reconfig_scenario());
     r.guest->mapping_while_bound_accepted = false;
     r.options.guest = g;
+    r.options.row_prefix = "guest" + std::to_string(g) + "/";
     r.go();
     const std::string d = g == 0 ? "device_dax" : "fsdev_dax";
+    EXPECT_NE(r.row("guest" + std::to_string(g) + "/region0/topology"), nullptr) << "each guest's region row has its own key";
     EXPECT_EQ(r.row("reconfig/" + d + "/mapping-while-bound")->verdict, Verdict::kPass) << d;
     EXPECT_EQ(r.row("reconfig/" + d + "/unbind-after-growth")->verdict, Verdict::kSkip) << d;
     EXPECT_EQ(r.rows(Verdict::kFail), 0u) << d;

@@ -25,6 +25,9 @@ struct ScenarioOptions {
   Millis step_timeout{60000};
   class RunStatus* status = nullptr;     // the terminal's status line, when there is one
   size_t guest = 0;                      // which of the scenario's guests this is (Scenario::guests())
+  // Prefixes the rows every guest makes alike (the region's) when a scenario boots several,
+  // so each row of the run keeps a key of its own: "guest1/" makes "guest1/region0/topology".
+  std::string row_prefix;
   // The guest's console, for the kinds whose rows name what the kernel printed (a splat a
   // reconfiguration provoked). Null when nobody watches it (unit tests may set one).
   const class ConsoleScanner* console = nullptr;
