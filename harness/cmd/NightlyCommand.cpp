@@ -132,7 +132,7 @@ int nightly_command(const NightlyOptions& o) {
   for (auto& c : cells) {
     if (kernels.count(c.kernel)) continue;
     const MatrixKernel& mk = m.kernels[c.kernel];
-    std::cout << "kernel " << mk.name << ": " << (mk.built() ? "building" : "fetching") << std::flush << "\n";
+    std::cout << "kernel " << mk.name << ": " << (mk.built() ? "building" : "fetching") << "\n" << std::flush;
     std::ofstream log(out + "/kernel-" + mk.name + ".log");
     NightKernel nk = prepare_night_kernel(mk, {cache.empty() ? default_cache_dir() : cache, data, 0}, log);
     std::cout << "kernel " << mk.name << ": " << (nk.error.empty() ? nk.id.describe() : "FAILED: " + nk.error.substr(0, 300))
@@ -164,14 +164,9 @@ int nightly_command(const NightlyOptions& o) {
         return;
       } catch (const std::exception& e) {
         // The rig itself failed around this cell: the cell is infrastructure, the night goes on.
-        r.key = cells[i].key;
-        r.kernel = m.kernels[cells[i].kernel].name;
-        r.topology = cells[i].topology;
-        r.scenario = cells[i].scenario;
-        r.seed = cells[i].seed;
+        r = cell_record(cells[i], kernels.at(cells[i].kernel), co.out_dir);
         r.status = "infra";
         r.reason = e.what();
-        r.artifacts = co.out_dir;
       }
       std::lock_guard<std::mutex> lock(mu);
       ++finished;
@@ -203,10 +198,8 @@ int nightly_command(const NightlyOptions& o) {
     std::cerr << "cxlrig: nightly interrupted; " << finished << " cells kept in " << out << "/night.json\n";
     throw Interrupted();
   }
+  // night.cells holds every cell now: the last worker to finish gathered them.
   night.finished = utc_now();
-  night.cells.clear();
-  for (auto& d : done)
-    if (d) night.cells.push_back(*d);
   return close_night(night, {out, db ? &*db : nullptr, known, m.flaky_window}, std::cout);
 }
 

@@ -115,8 +115,7 @@ int main(int argc, char** argv) {
   nightly->add_option("--shard", no.shard, "Run shard i of n (1/1): every n-th cell from the i-th")->capture_default_str();
   nightly->add_option("--night", no.night, "The night's id, the same on every shard (default: its start time)");
   nightly->add_option("--known", no.known, "Known-issues file (default: the matrix's known_issues)");
-  nightly->add_option("--jobs", no.jobs, "Cells at once (default: one per core, bounded by memory at 2 GiB each: " +
-                                             std::to_string(default_cell_jobs()) + " here)")
+  nightly->add_option("--jobs", no.jobs, "Cells at once (default: one per core, bounded by memory at 2 GiB each)")
       ->check(CLI::PositiveNumber);
   nightly->add_option("--cache", no.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
   nightly->add_option("--accel", no.accel, "auto, kvm or tcg, for every cell")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));

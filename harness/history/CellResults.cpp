@@ -25,9 +25,9 @@ void read_cell_results(CellRecord& cell, int exit_code, const json& results, con
     cell.reason = problem.empty() ? "no results.json" : problem;
     return;
   }
-  // A cell that boots several guests (a reconfig check per driver, a race's runs) has the
-  // same setup rows once per guest ("region0/topology"): the second is "KEY#2", the third
-  // "KEY#3", in guest order, so every row of a cell has a key of its own from night to night.
+  // Every row of a cell needs a key of its own. A run keys each guest's rows apart
+  // ("guest1/region0/topology"), but a results.json written before it did repeats them:
+  // the second is "KEY#2", the third "KEY#3", in guest order.
   std::map<std::string, unsigned> seen;
   if (results.contains("checks") && results["checks"].is_array())
     for (auto& c : results["checks"]) {
@@ -48,9 +48,6 @@ void read_cell_results(CellRecord& cell, int exit_code, const json& results, con
       if (fresh) cell.splats.push_back({title, 0, text_or(s, "report")});
       ++cell.splats[it->second].count;
     }
-  if (results.contains("reproduce") && results["reproduce"].is_array() && !results["reproduce"].empty() &&
-      results["reproduce"][0].is_string())
-    cell.reproduce = results["reproduce"][0].get<std::string>();
   const std::string error = results.contains("error") && results["error"].is_string() ? results["error"].get<std::string>() : "";
   // The run's exit code is its verdict (0 pass, 1 fail, 125 infra, 2 bad input); a
   // results.json that contradicts it is trusted less than the code.

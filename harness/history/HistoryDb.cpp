@@ -39,7 +39,7 @@ static_assert(std::size(kMigrations) == HistoryDb::kSchemaVersion);
 class Stmt {
  public:
   Stmt(sqlite3* db, const std::string& sql, HistoryDb* owner, void (*fail)(HistoryDb*, const std::string&, int))
-      : db_(db), owner_(owner), fail_(fail) {
+      : owner_(owner), fail_(fail) {
     if (int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr); rc != SQLITE_OK) fail_(owner_, sql, rc);
   }
   ~Stmt() { sqlite3_finalize(s_); }
@@ -74,7 +74,6 @@ class Stmt {
   double real(int c) const { return sqlite3_column_double(s_, c); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* s_ = nullptr;
   HistoryDb* owner_;
   void (*fail_)(HistoryDb*, const std::string&, int);

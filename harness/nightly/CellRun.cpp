@@ -25,7 +25,7 @@ std::vector<std::string> cell_argv(const MatrixCell& cell, const NightKernel& ke
   return a;
 }
 
-CellRecord run_cell(const MatrixCell& cell, const NightKernel& kernel, const CellRunOptions& o) {
+CellRecord cell_record(const MatrixCell& cell, const NightKernel& kernel, const std::string& out_dir) {
   CellRecord c;
   c.key = cell.key;
   c.kernel = kernel.id.name;
@@ -35,7 +35,12 @@ CellRecord run_cell(const MatrixCell& cell, const NightKernel& kernel, const Cel
   c.command = cell.spec->race ? "race" : "run";
   c.kernel_id = kernel.id;
   c.started = utc_now();
-  c.artifacts = fs::absolute(o.out_dir).string();
+  c.artifacts = fs::absolute(out_dir).string();
+  return c;
+}
+
+CellRecord run_cell(const MatrixCell& cell, const NightKernel& kernel, const CellRunOptions& o) {
+  CellRecord c = cell_record(cell, kernel, o.out_dir);
   fs::create_directories(o.out_dir);
   if (!kernel.error.empty()) {
     read_cell_results(c, kExitInfra, nullptr, "kernel " + kernel.id.name + ": " + kernel.error.substr(0, 400));
@@ -61,7 +66,6 @@ CellRecord run_cell(const MatrixCell& cell, const NightKernel& kernel, const Cel
   read_cell_results(c, rc, results, problem);
   // The line a developer types to run this cell alone (the run's own reproduce lines,
   // for its failing layouts, stay in its results.json).
-  c.reproduce.clear();
   for (size_t i = 0; i < argv.size(); ++i) {
     if (argv[i] == "--out") {
       ++i;

@@ -22,6 +22,9 @@ struct CellRunOptions {
 // The argv of the cell's child.
 std::vector<std::string> cell_argv(const MatrixCell& cell, const NightKernel& kernel, const CellRunOptions& o);
 
+// The cell's record before it runs: its names, its kernel's identity, its artifacts dir.
+CellRecord cell_record(const MatrixCell& cell, const NightKernel& kernel, const std::string& out_dir);
+
 // Runs it (or, when the kernel could not be had, records why) and reads what it left.
 CellRecord run_cell(const MatrixCell& cell, const NightKernel& kernel, const CellRunOptions& o);
 

@@ -8,13 +8,6 @@
 
 namespace cxlrig {
 
-std::vector<const Change*> NightView::changes_of(const std::string& cell) const {
-  std::vector<const Change*> out;
-  for (auto& c : changes)
-    if (c.cell == cell) out.push_back(&c);
-  return out;
-}
-
 bool NightView::red(const std::string& cell) const {
   return std::any_of(changes.begin(), changes.end(), [&](const Change& c) { return c.cell == cell && c.red(); });
 }

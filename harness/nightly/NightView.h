@@ -20,7 +20,6 @@ struct NightView {
   std::string out_dir;  // where the page lives: artifact links are relative to it
   std::vector<std::string> missing;  // cells of the matrix no shard ran (MISS)
 
-  std::vector<const Change*> changes_of(const std::string& cell) const;
   bool red(const std::string& cell) const;
 };
 
