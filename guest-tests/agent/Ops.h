@@ -30,6 +30,13 @@ proto::CxlPoison::Reply op_cxl_poison(const proto::CxlPoison::Request&);
 proto::CxlDcdProbe::Reply op_cxl_dcd_probe(const proto::CxlDcdProbe::Request&);
 proto::NdDevdaxCreate::Reply op_nd_devdax_create(const proto::NdDevdaxCreate::Request&);
 proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request&);
+proto::Holder::Reply op_holder(const proto::Holder::Request&);
+
+// cxlrig_holder (HolderOps.cpp): whether it holds a device now, and the events its
+// ->notify_failure recorded since the last read (the read forgets them).
+inline const std::string kHolderDir = "/sys/kernel/debug/cxlrig_holder/";
+bool holder_holds();
+std::vector<proto::HolderEvent> read_holder_events(uint64_t* dropped = nullptr);
 
 // CXL lookups shared by the ops: memdevs are found by serial, never by probe-order name.
 inline const std::string kCxlDevices = "/sys/bus/cxl/devices/";

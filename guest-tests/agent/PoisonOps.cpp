@@ -125,6 +125,7 @@ proto::ObserveBegin::Reply op_observe_begin(const proto::ObserveBegin::Request& 
   set_kill_policy(req.early_kill);
   trace_clear();
   kmsg_drain();
+  if (holder_holds()) read_holder_events();  // the window starts with no holder events
   g_ncaught = 0;
   proto::ObserveBegin::Reply out;
   if (req.spin_cpu) {
@@ -146,6 +147,7 @@ proto::Observed op_collect(const proto::CollectArgs& c) {
   g_spin.spin = false;
   proto::Observed out = collected(trace_read());
   out.event_seen = returned;
+  if (holder_holds()) out.holder = read_holder_events();
   return out;
 }
 

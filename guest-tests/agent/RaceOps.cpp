@@ -23,7 +23,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 const std::string kDax = "/sys/bus/dax/devices/";
-const std::string kHolder = "/sys/kernel/debug/cxlrig_holder/";
+const std::string& kHolder = kHolderDir;
 
 uint64_t ms_between(Clock::time_point a, Clock::time_point b) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
@@ -217,6 +217,16 @@ proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request& req) {
       throw StepError("a poison stressor needs pfns and a corrupt_pfn or hard_offline path", EINVAL);
     if (s.action == "fault" && s.fault_size == 0) throw StepError("a fault stressor needs fault_size", EINVAL);
   }
+  bool churn = false;
+  for (auto& s : req.stressors) churn |= s.action == "holder_churn";
+  const bool holder = req.hold || churn;
+  proto::RaceRun::Reply out;
+  if (holder) {
+    read_holder_events();  // what an earlier window left: forgotten
+    if (req.hold)
+      if (int e = write_attr_errno(kHolder + "hold", read_attr(kDax + req.device + "/dev")))
+        throw StepError("cxlrig_holder could not hold " + req.device, e);
+  }
   SigbusGuard guard;
   std::vector<std::unique_ptr<Stressor>> stressors;
   for (auto& s : req.stressors) stressors.push_back(std::make_unique<Stressor>(req, s));
@@ -225,7 +235,11 @@ proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request& req) {
   std::vector<std::thread> threads;
   for (auto& s : stressors) threads.emplace_back([&s, start, deadline] { s->run(start, deadline); });
   for (auto& t : threads) t.join();
-  proto::RaceRun::Reply out;
+  if (holder) {
+    out.holder_events = read_holder_events(&out.holder_dropped);
+    out.holder_read = true;
+    if (req.hold) write_attr_errno(kHolder + "release", "1");
+  }
   out.elapsed_ms = ms_between(start, Clock::now());
   for (auto& s : stressors) out.stressors.push_back(s->result());
   out.size_after = read_u64_or(kDax + req.device + "/size", 0);

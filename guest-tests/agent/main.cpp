@@ -99,6 +99,7 @@ int main() {
       serve<proto::CxlDcdProbe>(agent::op_cxl_dcd_probe),
       serve<proto::NdDevdaxCreate>(agent::op_nd_devdax_create),
       serve<proto::RaceRun>(agent::op_race_run),
+      serve<proto::Holder>(agent::op_holder),
       serve<proto::Shutdown>(op_shutdown),
   };
   json ready = agent::op_info({});

@@ -403,14 +403,40 @@ struct CollectArgs {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CollectArgs, wait_event, timeout_ms, signals, settle_ms)
 
+// What cxlrig_holder's ->notify_failure was told (debugfs cxlrig_holder/events): what a
+// filesystem holding the fsdev device learns of poison, from dax_holder_notify_failure().
+struct HolderEvent {
+  uint64_t offset = 0;
+  uint64_t len = 0;
+  int flags = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HolderEvent, offset, len, flags)
+
 // Everything the guest saw in one window, raw: the host parses it.
 struct Observed {
   std::vector<std::string> trace;  // tracefs lines
   std::vector<std::string> kmsg;   // /dev/kmsg records
   std::vector<Signal> signals;
   bool event_seen = true;          // false: the wait for CollectArgs::wait_event timed out
+  // cxlrig_holder's events in the window, when it holds a device (Holder); none otherwise.
+  std::optional<std::vector<HolderEvent>> holder;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Observed, trace, kmsg, signals, event_seen)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Observed, trace, kmsg, signals, event_seen, holder)
+
+// cxlrig_holder (guest-tests/modules) takes a bound fsdev_dax device as a filesystem does
+// (dax_dev_get() + fs_dax_get()), or lets go of the one it holds (device empty). While it
+// holds one, every Collect carries what its ->notify_failure was told.
+struct Holder {
+  static constexpr const char* name = "holder";
+  struct Request {
+    std::string device;  // daxX.Y; "" releases
+  };
+  struct Reply {
+    std::string devt;  // MAJ:MIN now held, "" after a release
+  };
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Holder::Request, device)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Holder::Reply, devt)
 
 // Opens a window: clears the trace buffer, drains the kernel log, forgets caught signals,
 // sets the mapper's PR_MCE_KILL policy and, for an MCE AR, starts the pinned consumer.
@@ -552,6 +578,7 @@ struct RaceRun {
     uint64_t align = 0;
     uint64_t duration_ms = 0;
     std::vector<Stressor> stressors;
+    bool hold = false;  // cxlrig_holder holds the device for the whole race (a holder_churn stressor holds it anyway)
   };
   struct Result {
     std::string action;
@@ -568,14 +595,18 @@ struct RaceRun {
     uint64_t elapsed_ms = 0;
     uint64_t size_after = 0;  // daxX.Y/size when the race ended
     std::string driver_after;
+    bool holder_read = false;                // the holder held the device: its events below
+    std::vector<HolderEvent> holder_events;  // every notify_failure during the race, in order
+    uint64_t holder_dropped = 0;             // events the module's buffer had no room for
   };
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Stressor, action, cpu, iterations, path, pfns, grow, reset, fault_size,
                                    interval_ms)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Request, device, driver, base, align, duration_ms, stressors)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Request, device, driver, base, align, duration_ms, stressors, hold)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Result, action, cpu, iterations, errors, first_error, stopped, elapsed_ms,
                                    first_ms)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Reply, stressors, elapsed_ms, size_after, driver_after)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RaceRun::Reply, stressors, elapsed_ms, size_after, driver_after, holder_read,
+                                   holder_events, holder_dropped)
 
 struct Shutdown {
   static constexpr const char* name = "shutdown";

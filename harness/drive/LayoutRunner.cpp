@@ -89,12 +89,25 @@ CheckRow LayoutRunner::check(const Scenario& s, const PoisonTarget& t, const Dev
     for (auto& rt : session.region.targets)
       if (rt.memdev == dpa->memdev) req.type3_qom = "/machine/peripheral/" + rt.type3_id;
   }
+  // A filesystem's view as a second observer of fsdev's offset: cxlrig_holder holds the
+  // device (fs_dax_get()) and records what dax_holder_notify_failure() tells it. Its
+  // ->notify_failure declines (-EOPNOTSUPP), so memory_failure() goes on as with no holder.
+  std::string holder_error;
+  if (ictx.fsdev && session.caps.has("module:cxlrig_holder") && held_ != dev.name) {
+    try {
+      ctx_.call<proto::Holder>({dev.name});
+      held_ = dev.name;
+    } catch (const AgentStepError& err) {
+      holder_error = err.what();
+    }
+  }
   InjectionObservation obs;
   try {
     obs = ctx_.phase("inject " + std::string(to_string(t.path)), [&] { return injector_.inject(req); });
   } catch (const AgentStepError& err) {
     obs.err_text = err.what();
   }
+  obs.holder_error = holder_error;
   // unmap_and_kill() unmaps the poisoned block only when it collected a mapper to kill
   // (a late-kill mapper outside current's mm is not collected and keeps its mapping).
   if (ictx.mapped && (e.signal == SignalKind::kMceerrAr || e.signal == SignalKind::kMceerrAo))
@@ -143,6 +156,11 @@ void LayoutRunner::run(const Scenario& s, size_t li, const Layout& layout, const
     if (status) status->check_done();
   }
 
+  // Let go before the unbind: kill_dax() would tell a holder the whole device is going.
+  if (!held_.empty()) {
+    ctx_.call<proto::Holder>({""});
+    held_.clear();
+  }
   proto::DaxTeardown::Request names;
   for (auto& d : devices_)
     if (!d.name.empty()) names.devices.push_back(d.name);

@@ -45,6 +45,7 @@ class LayoutRunner {
   KindContext& ctx_;
   PoisonInjector injector_;
   std::string existing_;
+  std::string held_;  // the device cxlrig_holder holds (one at a time), "" for none
   std::vector<Device> devices_;
 };
 

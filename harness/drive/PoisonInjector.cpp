@@ -20,6 +20,10 @@ void parse_observed(const proto::Observed& o, InjectionObservation& obs) {
   for (auto& k : o.kmsg) obs.kmsg.push_back(kmsg_message(k));
   for (auto& sg : o.signals) obs.signals.push_back({sg.signo, sg.code, sg.addr, sg.addr_lsb});
   obs.event_seen = o.event_seen;
+  if (o.holder) {
+    obs.holder.emplace();
+    for (auto& h : *o.holder) obs.holder->push_back({h.offset, h.len, h.flags});
+  }
 }
 }  // namespace
 

@@ -3,6 +3,8 @@
 // is not torn down after the race: it is thrown away, and on Debian's 7.3.4 an unbind of a
 // device grown while bound oopses by itself (the reconfig scenario's finding), which would
 // be taken for the race's.
+#include <algorithm>
+
 #include "ConsoleScanner.h"
 #include "Hex.h"
 #include "RaceCheck.h"
@@ -25,6 +27,11 @@ std::vector<std::string> requirements(const RaceSpec& spec) {
     if (s.action == "holder_churn") need.push_back("module:cxlrig_holder");
   }
   return need;
+}
+
+bool churns(const RaceSpec& spec) {
+  return std::any_of(spec.stressors.begin(), spec.stressors.end(),
+                     [](const RaceStressorSpec& s) { return s.action == "holder_churn"; });
 }
 
 class RaceKind : public ScenarioKindRunner {
@@ -65,6 +72,14 @@ class RaceKind : public ScenarioKindRunner {
     req.align = spec.align;
     const unsigned duration_s = ctx.options.race_duration_s.value_or(spec.duration_s);
     req.duration_ms = duration_s * 1000ull;
+    // spec.holder is an extra observer: without the module (packaged kernels) the race
+    // still runs, and the row says the holder was absent.
+    if (spec.holder && !churns(spec)) {
+      obs.holder_absent = ctx.session.caps.unmet({"module:cxlrig_holder"});
+      req.hold = obs.holder_absent.empty();
+    }
+    obs.base = plan.base;
+    obs.poisoned_pfns = plan.pfns;
     for (size_t i = 0; i < spec.stressors.size(); ++i) {
       const auto& s = spec.stressors[i];
       proto::RaceRun::Stressor st;

@@ -69,8 +69,19 @@ TEST(LayoutPoisonKind, FixedKernelPassesEveryRowInOrder) {
   r.go();
   const std::vector<std::string> want = {"ready", "load_modules", "info", "kprobes_arm", "cxl_create_region",
                                          "dax_layout", "dax_bind", "dax_create", "dax_layout", "dax_bind",
-                                         "dax_mmap", "inject", "dax_teardown"};
+                                         "dax_mmap", "holder", "inject", "holder", "dax_teardown"};
   EXPECT_EQ(distinct_in_order(r.guest->calls), want);
+  // cxlrig_holder held the fsdev device for its injections and let go before the teardown.
+  EXPECT_EQ(r.guest->count("holder"), 2u);
+  EXPECT_EQ(r.guest->call_args[std::find(r.guest->calls.begin(), r.guest->calls.end(), "dax_teardown") -
+                               r.guest->calls.begin() - 1]["device"],
+            "");
+  for (auto& row : r.out.rows)
+    if (row.point != "readback" && row.point != "topology") {
+      const bool fsdev_inside = row.driver == "fsdev_dax" && row.range.has_value();
+      ASSERT_EQ(row.cell("holder") != nullptr, row.driver == "fsdev_dax") << row.key;
+      if (fsdev_inside) EXPECT_EQ(row.cell("holder")->observed, row.cell("notify")->observed) << row.key;
+    }
   // region + 2 readbacks + 3x3 fsdev points + 2x3 device_dax points + the outside page.
   EXPECT_EQ(r.out.rows.size(), 1u + 2u + 9u + 6u + 1u);
   EXPECT_EQ(r.rows(Verdict::kPass), r.out.rows.size());
@@ -119,10 +130,27 @@ TEST(LayoutPoisonKind, OldFsdevOffsetFailsAndPrintsAReproduceLine) {
       EXPECT_EQ(row.driver, "fsdev_dax");
       EXPECT_NE(*row.range, 0u) << "the first range's offsets are right either way";
       EXPECT_EQ(row.cell("notify")->verdict, Verdict::kFail);
+      // What the filesystem is told is the same wrong offset.
+      ASSERT_NE(row.cell("holder"), nullptr);
+      EXPECT_EQ(row.cell("holder")->verdict, Verdict::kFail);
+      EXPECT_NE(row.reason.find("holder: the holder was told offset"), std::string::npos) << row.reason;
     }
   EXPECT_EQ(failed, 6u);
   ASSERT_EQ(r.out.reproduce.size(), 1u);
   EXPECT_EQ(r.out.reproduce[0].rfind("cxlrig run --scenario test.json --seed 5 --layouts 1", 0), 0u) << r.out.reproduce[0];
+}
+
+// Debian's kernels carry no cxlrig_holder: the kprobe is then fsdev's only observer.
+TEST(LayoutPoisonKind, WithoutTheHolderModuleNothingHoldsAndNoHolderCell) {
+  KindRun r("vmem-1", layout_scenario());
+  r.options.inject = {PoisonPath::kCorruptPfn};
+  r.guest->caps["module:cxlrig_holder"] = false;
+  r.go();
+  EXPECT_EQ(r.guest->count("holder"), 0u);
+  for (auto& row : r.out.rows) {
+    EXPECT_EQ(row.cell("holder"), nullptr) << row.key;
+    EXPECT_EQ(row.verdict, Verdict::kPass) << row.key << ": " << row.reason;
+  }
 }
 
 TEST(LayoutPoisonKind, KernelWithoutMadviseSkipsThoseRows) {
@@ -506,6 +534,65 @@ TEST(RaceKind, AMissingHolderModuleIsASkipNamingIt) {
   EXPECT_EQ(row->verdict, Verdict::kSkip);
   EXPECT_NE(row->reason.find("cxlrig_holder"), std::string::npos) << row->reason;
   EXPECT_EQ(r.guest->count("race_run"), 0u);
+}
+
+TEST(RaceKind, AHeldDeviceIsToldTheOffsetOfEveryPoisonedPage) {
+  json j = race_scenario();
+  j["race"]["holder"] = true;
+  RaceRun r(j);
+  r.guest->caps["module:cxlrig_holder"] = true;
+  r.go();
+  const auto it = std::find(r.guest->calls.begin(), r.guest->calls.end(), "race_run");
+  ASSERT_NE(it, r.guest->calls.end());
+  EXPECT_EQ(r.guest->call_args[it - r.guest->calls.begin()]["hold"], true);
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kPass) << row->reason;
+  EXPECT_EQ(row->details["holder"]["events"], 100) << row->details.dump();
+  EXPECT_TRUE(row->details["holder"]["unexplained"].empty());
+  ASSERT_EQ(row->cells.back().observer, "holder");
+  EXPECT_EQ(row->cells.back().verdict, Verdict::kPass);
+}
+
+// What a stale range table in fsdev's walk would tell a filesystem: an offset no poisoned
+// page lies at. No splat is needed for the row to fail.
+TEST(RaceKind, AHolderToldAnOffsetNoPoisonedPageHasFailsWithoutASplat) {
+  json j = race_scenario();
+  j["race"]["holder"] = true;
+  RaceRun r(j);
+  r.guest->caps["module:cxlrig_holder"] = true;
+  r.guest->on("race_run", [&](const json& args) {
+    json rep = worked(args);
+    rep["holder_read"] = true;
+    rep["holder_events"] = json::array({{{"offset", 0x0}, {"len", 0x1000}, {"flags", 0}},
+                                        {{"offset", 0x7ff000000ull}, {"len", 0x1000}, {"flags", 0}}});
+    return rep;
+  });
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kFail);
+  EXPECT_FALSE(row->details["hit"].get<bool>());
+  EXPECT_NE(row->reason.find("the holder was told 1 offset(s) no poisoned page lies at"), std::string::npos)
+      << row->reason;
+  EXPECT_NE(row->reason.find("0x7ff000000/0x1000/0x0"), std::string::npos) << row->reason;
+  EXPECT_EQ(row->cells.back().verdict, Verdict::kFail);
+}
+
+// On a kernel without the module (Debian's) the holder is an observer the race does
+// without: it runs, and the row says why the holder did not hold.
+TEST(RaceKind, AnAbsentHolderModuleLeavesTheRaceRunningAndSaysSo) {
+  json j = race_scenario();
+  j["race"]["holder"] = true;
+  RaceRun r(j);
+  r.guest->caps["module:cxlrig_holder"] = false;
+  r.go();
+  const CheckRow* row = r.race_row();
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->verdict, Verdict::kPass) << row->reason;
+  EXPECT_NE(row->details["holder"]["absent"].get<std::string>().find("cxlrig_holder"), std::string::npos);
+  const auto it = std::find(r.guest->calls.begin(), r.guest->calls.end(), "race_run");
+  EXPECT_EQ(r.guest->call_args[it - r.guest->calls.begin()]["hold"], false);
 }
 
 TEST(RaceKind, MoreStressorsThanVcpusIsBadInputNamingTheField) {

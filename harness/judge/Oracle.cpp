@@ -91,14 +91,19 @@ void judge_kmsg(CheckRow& row, uint64_t pfn, const ExpectedObservations& e, cons
   if (!pfns.empty() && (pfns.size() > 1 || *pfns.begin() != pfn)) return b.fail("kernel log names pfn " + join(seen) + ", want " + hex(pfn));
 }
 
+// What dax_holder_notify_failure() must be called with: offset/flags, or why not at all.
+std::string notify_want(const std::optional<RangeHit>& hit, const ExpectedObservations& e) {
+  return e.notify == Presence::kOnce       ? hex(hit->dev_offset) + "/" + hex(e.notify_flags)
+         : e.notify == Presence::kOptional ? "none or " + hex(kOffsetOutside)
+                                           : "none";
+}
+
 void judge_notify(CheckRow& row, const std::optional<RangeHit>& hit, const ExpectedObservations& e,
                   const InjectionObservation& obs) {
   std::vector<const TraceEvent*> notes;
   for (auto& ev : obs.events)
     if (ev.event == kNotifyEvent) notes.push_back(&ev);
-  std::string want = e.notify == Presence::kOnce ? hex(hit->dev_offset) + "/" + hex(e.notify_flags)
-                     : e.notify == Presence::kOptional ? "none or " + hex(kOffsetOutside) : "none";
-  CellBuilder b(row, "notify", want);
+  CellBuilder b(row, "notify", notify_want(hit, e));
   std::vector<std::string> seen;
   for (auto* n : notes)
     seen.push_back((n->u64("offset") ? hex(*n->u64("offset")) : "?") + "/" + (n->u64("flags") ? hex(*n->u64("flags")) : "?"));
@@ -119,6 +124,36 @@ void judge_notify(CheckRow& row, const std::optional<RangeHit>& hit, const Expec
     return b.fail("mf_flags " + seen.front() + " differ from the path's " + hex(e.notify_flags));
   if (notes.front()->u64("len") != kPageSize) return b.fail("len is not one page");
   if (notes.size() > 1) return b.fail(std::to_string(notes.size()) + " notify calls for one page");
+}
+
+// What the holder was told must be what the notify kprobe saw: dax_holder_notify_failure()
+// hands its offset, len and flags to holder_ops->notify_failure unchanged.
+void judge_holder(CheckRow& row, const std::optional<RangeHit>& hit, const ExpectedObservations& e,
+                  const InjectionObservation& obs) {
+  CellBuilder b(row, "holder", notify_want(hit, e));
+  if (!obs.holder) {
+    b.c.observed = "not held: " + obs.holder_error;
+    return b.fail("cxlrig_holder could not hold the device: " + obs.holder_error);
+  }
+  const auto& told = *obs.holder;
+  std::vector<std::string> seen;
+  for (auto& h : told) seen.push_back(hex(h.offset) + "/" + hex(uint64_t(h.flags)));
+  b.c.observed = join(seen);
+  if (e.notify == Presence::kNone && !told.empty()) return b.fail("the holder was told of a failure on this device");
+  if (e.notify == Presence::kOptional) {
+    if (!told.empty() && told.front().offset != kOffsetOutside)
+      return b.fail("the holder was told a device offset for a pfn outside every range");
+    return;
+  }
+  if (e.notify != Presence::kOnce) return;
+  if (told.empty()) return b.fail("the holder was not told");
+  if (told.front().offset != hit->dev_offset) return b.fail("the holder was told offset " + hex(told.front().offset) +
+                                                            ", not page_offset*4096 + (P - start)");
+  if (told.front().flags != e.notify_flags)
+    return b.fail("the holder was told mf_flags " + hex(uint64_t(told.front().flags)) + ", not the path's " +
+                  hex(e.notify_flags));
+  if (told.front().len != kPageSize) return b.fail("the holder was told a len that is not one page");
+  if (told.size() > 1) return b.fail("the holder was told " + std::to_string(told.size()) + " times of one page");
 }
 
 std::string describe(const SigInfo& s, uint64_t base) {
@@ -264,6 +299,7 @@ CheckRow judge_injection(const RowOrigin& origin, const PoisonTarget& t, const s
   }
   const uint64_t pfn = t.phys / kPageSize;
   if (ctx.fsdev || e.notify != Presence::kNone) judge_notify(row, hit, e, obs);
+  if (ctx.fsdev && (obs.holder || !obs.holder_error.empty())) judge_holder(row, hit, e, obs);
   if (ctx.faulted || e.signal != SignalKind::kNone || !obs.signals.empty()) judge_sigbus(row, hit, model.align, e, obs);
   judge_mf(row, pfn, e, obs);
   judge_kmsg(row, pfn, e, obs);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "Glob.h"
+#include "Hex.h"
 
 namespace cxlrig {
 
@@ -49,6 +51,18 @@ std::vector<std::string> broken_stressors(const RaceSpec& spec, const proto::Rac
   return out;
 }
 
+std::vector<std::string> unexplained_holder_events(const std::vector<PhysRange>& base, const std::vector<uint64_t>& pfns,
+                                                   const std::vector<proto::HolderEvent>& events) {
+  const RangeTable table(base);
+  std::set<uint64_t> offsets;
+  for (uint64_t pfn : pfns)
+    if (auto hit = table.locate(pfn * 4096)) offsets.insert(hit->dev_offset);
+  std::vector<std::string> out;
+  for (auto& e : events)
+    if (!offsets.count(e.offset)) out.push_back(hex(e.offset) + "/" + hex(e.len) + "/" + hex(uint64_t(e.flags)));
+  return out;
+}
+
 CheckRow judge_race_run(const RaceSpec& spec, const RaceRunObservation& obs) {
   CheckRow r;
   r.key = "race/run" + std::to_string(obs.run);
@@ -76,6 +90,17 @@ CheckRow judge_race_run(const RaceSpec& spec, const RaceRunObservation& obs) {
     r.details["driver_after"] = obs.reply->driver_after;
   }
   std::string observed = obs.reply ? work_text(*obs.reply) : "the agent did not answer: " + obs.ended;
+  // What the holder was told (cxlrig_holder's ->notify_failure), checked against the pages
+  // the poison stressor hit: a second observer of fsdev's offset walk, splat or not.
+  std::vector<std::string> unexplained;
+  if (obs.reply && obs.reply->holder_read) {
+    unexplained = unexplained_holder_events(obs.base, obs.poisoned_pfns, obs.reply->holder_events);
+    r.details["holder"] = {{"events", obs.reply->holder_events.size()},
+                           {"dropped", obs.reply->holder_dropped},
+                           {"unexplained", unexplained}};
+  } else if (!obs.holder_absent.empty()) {
+    r.details["holder"] = {{"absent", obs.holder_absent}};
+  }
   if (hit) {
     const double t = *hit < obs.splat_seconds.size() ? obs.splat_seconds[*hit] : 0.0;
     r.details["first_hit_s"] = t;
@@ -85,12 +110,21 @@ CheckRow judge_race_run(const RaceSpec& spec, const RaceRunObservation& obs) {
   } else if (!obs.splats.empty()) {
     r.verdict = Verdict::kFail;
     r.reason = "splat, not an expected title: " + obs.splats.front().title;
+  } else if (!unexplained.empty()) {
+    r.verdict = Verdict::kFail;
+    r.reason = "the holder was told " + std::to_string(unexplained.size()) +
+               " offset(s) no poisoned page lies at (offset/len/flags): " + unexplained.front();
   } else {
     r.reason = "not reproduced: " + observed;
   }
   r.cells.push_back({"kmsg", "no splat", obs.splats.empty() ? "none" : obs.splats.front().title,
                      obs.splats.empty() ? Verdict::kPass : Verdict::kFail});
   r.cells.push_back({"agent", "stressors ran", observed, Verdict::kPass});
+  if (obs.reply && obs.reply->holder_read)
+    r.cells.push_back({"holder", "offsets of poisoned pages",
+                       std::to_string(obs.reply->holder_events.size()) + " notify, " +
+                           std::to_string(unexplained.size()) + " unexplained",
+                       unexplained.empty() ? Verdict::kPass : Verdict::kFail});
   return r;
 }
 

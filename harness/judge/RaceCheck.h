@@ -15,6 +15,7 @@
 
 #include "AgentProtocol.h"
 #include "CheckRow.h"
+#include "RangeTable.h"
 #include "Scenario.h"
 #include "SplatParser.h"
 
@@ -28,7 +29,16 @@ struct RaceRunObservation {
   std::vector<SplatReport> splats;             // printed after the stressors started
   std::vector<double> splat_seconds;           // each one's arrival, from the start
   std::vector<std::string> window;             // window patches in the kernel under test
+  std::vector<PhysRange> base;                 // the device's ranges when the race started
+  std::vector<uint64_t> poisoned_pfns;         // what a poison stressor cycled through
+  std::string holder_absent;                   // why the holder did not hold (spec.holder, no module)
 };
+
+// The holder's events that no poisoned page explains: an offset that is not where one of
+// `pfns` lies in `base` (ranges appended by a grow keep every earlier offset), as
+// "offset/len/flags" texts. A stale range table in fsdev's walk would show here.
+std::vector<std::string> unexplained_holder_events(const std::vector<PhysRange>& base, const std::vector<uint64_t>& pfns,
+                                                   const std::vector<proto::HolderEvent>& events);
 
 bool title_expected(const RaceSpec& spec, const std::string& title);
 

@@ -3,6 +3,7 @@
 // stage compares this with what each observer must see.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ struct SigInfo {
   int code = 0;
   uint64_t addr = 0;
   int addr_lsb = 0;
+};
+
+// What cxlrig_holder's ->notify_failure was told: a filesystem's view of the poison.
+struct HolderNotice {
+  uint64_t offset = 0, len = 0;
+  int flags = 0;
 };
 
 struct QmpMemoryFailure {
@@ -44,6 +51,10 @@ struct InjectionObservation {
   // Device poison: the records listed after injecting, and after clearing.
   std::vector<CxlPoisonRecord> listed, after_clear;
   int clear_err = 0;
+  // fsdev_dax with the cxlrig_holder module: what the holder was told in the window
+  // (none: not held); holder_error says why the hold was refused.
+  std::optional<std::vector<HolderNotice>> holder;
+  std::string holder_error;
 };
 
 // A dax device's ranges as sysfs reads them back (mappingN/{start,end,page_offset}, size).

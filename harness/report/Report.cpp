@@ -26,7 +26,7 @@ int RunResult::exit_code() const {
 
 namespace {
 // Observer columns in a fixed order; only those some row has are shown.
-const std::vector<std::string> kObserverOrder = {"notify", "sigbus", "mf", "kmsg", "qmp", "cxl", "sysfs", "agent"};
+const std::vector<std::string> kObserverOrder = {"notify", "holder", "sigbus", "mf", "kmsg", "qmp", "cxl", "sysfs", "agent"};
 
 std::string cell_text(const CheckRow& r, const std::string& observer) {
   const ObserverCell* c = r.cell(observer);

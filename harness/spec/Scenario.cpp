@@ -248,7 +248,7 @@ bool errno_named(const std::string& name) {
 
 RaceSpec parse_race(const json& r, const std::string& w) {
   only_keys(r, w, {"driver", "ranges", "range_size", "align", "stressors", "duration_s", "runs", "expect",
-                   "expected_errnos", "window", "kernel_args"});
+                   "expected_errnos", "window", "kernel_args", "holder"});
   RaceSpec s;
   s.driver = driver_field(r, "driver", w);
   parse_range_block(r, w, s.ranges, s.range_size, s.align);
@@ -261,6 +261,10 @@ RaceSpec parse_race(const json& r, const std::string& w) {
     if (a == "holder_churn" && s.driver != "fsdev_dax")
       throw InputError(index_path(w, "stressors", i) + ".action", "holder_churn holds an fsdev_dax device");
   }
+  s.holder = bool_or(r, "holder", w, false);
+  if (s.holder && s.driver != "fsdev_dax")
+    throw InputError(w + ".holder", "the holder holds an fsdev_dax device; this race's driver is " + s.driver,
+                     "drop \"holder\" or race an fsdev_dax device");
   if (r.contains("duration_s")) s.duration_s = positive(r["duration_s"], w + ".duration_s", 3600);
   if (r.contains("runs")) s.runs = positive(r["runs"], w + ".runs", 1000);
   s.expect = strings(r, "expect", w);

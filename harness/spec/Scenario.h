@@ -83,6 +83,10 @@ struct RaceSpec {
   std::vector<std::string> expected_errnos; // errno names that are an outcome, not a broken stressor (EBUSY)
   std::vector<std::string> window;          // images/patches/ files applied to a --kernel-tree build only
   std::vector<std::string> kernel_args;     // boot knobs (kcsan.skip_watch=...)
+  // fsdev_dax: cxlrig_holder holds the device through the race where the kernel has the
+  // module, and every notify_failure offset it is told is checked against the poisoned
+  // pages (a holder_churn stressor holds it anyway).
+  bool holder = false;
 };
 
 struct Scenario {

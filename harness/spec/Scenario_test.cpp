@@ -128,4 +128,10 @@ TEST(RaceScenario, BadFieldsNameThemselves) {
   EXPECT_NE(race_error([](auto& j) { j["race"].erase("expect"); }).find("race.expect"), std::string::npos);
   EXPECT_NE(race_error([](auto& j) { j["race"]["kernel_args"] = {"a b"}; }).find("kernel_args[0]"), std::string::npos);
   EXPECT_NE(race_error([](auto& j) { j["race"]["stressors"][0]["reset"] = "yes"; }).find("reset"), std::string::npos);
+  EXPECT_NE(race_error([](auto& j) {
+              j["race"]["driver"] = "device_dax";
+              j["race"]["holder"] = true;
+            }).find("r.json.race.holder"),
+            std::string::npos);
+  EXPECT_NE(race_error([](auto& j) { j["race"]["holder"] = "yes"; }).find("race.holder"), std::string::npos);
 }

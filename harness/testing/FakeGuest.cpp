@@ -31,11 +31,30 @@ FakeGuest::FakeGuest(const RegionPlan& plan, uint64_t region_base) : plan_(plan)
 // A race on the fake kernel prints nothing by itself (tests script the splats with an
 // on("race_run") handler): 100 iterations per stressor (or its own count), a grow taking
 // every range it is given while the device is bound on Debian's 7.3.4 and EBUSY on each
-// with the fix.
+// with the fix. A held device's holder is told the right offset of each page a poison
+// stressor hit once (a page already poisoned notifies no more).
 nlohmann::json FakeGuest::race(const nlohmann::json& args) {
   auto req = args.get<proto::RaceRun::Request>();
   Device& d = devices_[req.device];
   proto::RaceRun::Reply r;
+  const auto ranges_at_start = d.ranges;
+  for (auto& s : req.stressors) {
+    r.holder_read |= req.hold || s.action == "holder_churn";
+    if (s.action != "poison") continue;
+    const size_t n = std::min<size_t>(s.iterations ? s.iterations : 100, s.pfns.size());
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t before = 0;
+      for (auto& [start, end] : ranges_at_start) {
+        if (s.pfns[i] * 4096 >= start && s.pfns[i] * 4096 <= end) {
+          holder_events_.push_back({before + s.pfns[i] * 4096 - start, 4096, 0});
+          break;
+        }
+        before += end - start + 1;
+      }
+    }
+  }
+  if (r.holder_read) r.holder_events = std::move(holder_events_);
+  holder_events_.clear();
   for (auto& s : req.stressors) {
     proto::RaceRun::Result x;
     x.action = s.action;
@@ -184,8 +203,13 @@ nlohmann::json FakeGuest::inject(const nlohmann::json& args) {
     const Device& d = devices_.at(hit->first);
     if (d.driver == "fsdev_dax")
       out.observed.trace.push_back(trace_line("cxlrig_notify", "offset=" + x(hit->second) + " len=0x1000 flags=" + x(flags)));
+    if (d.driver == "fsdev_dax" && held_ == hit->first) holder_events_.push_back({hit->second, 0x1000, flags});
     if (d.driver == "device_dax" && d.map_base)
       out.observed.signals.push_back({7, 4, d.map_base + (hit->second & ~(d.align - 1)), std::countr_zero(d.align), false});
+  }
+  if (!held_.empty()) {
+    out.observed.holder = std::move(holder_events_);
+    holder_events_.clear();
   }
   return out;
 }
@@ -265,6 +289,12 @@ nlohmann::json FakeGuest::agent(const std::string& op, const nlohmann::json& arg
     return nlohmann::json::object();
   }
   if (op == proto::Inject::name) return inject(args);
+  if (op == proto::Holder::name) {
+    if (!caps["module:cxlrig_holder"]) throw AgentStepError(AgentFailure{op, {"no cxlrig_holder module", 2, "", ""}});
+    held_ = args.at("device").get<std::string>();
+    holder_events_.clear();
+    return proto::Holder::Reply{held_.empty() ? "" : "252:0"};
+  }
   if (op == proto::RaceRun::name) return race(args);
   if (op == proto::CxlDcdProbe::name) {
     proto::CxlDcdProbe::Reply r;

@@ -65,6 +65,8 @@ class FakeGuest : public Guest {
     bool grown_while_bound = false;
     size_t pgmap_ranges = 0;  // the ranges the pgmap got at bind: pages of later ones have no struct page
   };
+  std::vector<proto::HolderEvent> holder_events_;  // what the held device's holder was told
+  std::string held_;                               // the device cxlrig_holder holds
   [[noreturn]] void oops(const std::string& function, const std::string& op);
   nlohmann::json info() const;
   nlohmann::json create_region(const nlohmann::json& args);
