@@ -8,6 +8,7 @@
 
 #include "FakeGuest.h"
 #include "RaceCheck.h"
+#include "RaceReport.h"
 #include "ScenarioRunner.h"
 #include "Vm.h"
 
@@ -577,6 +578,14 @@ TEST(RaceKind, AHolderToldAnOffsetNoPoisonedPageHasFailsWithoutASplat) {
       << row->reason;
   EXPECT_NE(row->reason.find("0x7ff000000/0x1000/0x0"), std::string::npos) << row->reason;
   EXPECT_EQ(row->cells.back().verdict, Verdict::kFail);
+  const RaceSummary sum = summarize_race(*r.scenario.race, r.out.rows, {});
+  EXPECT_EQ(sum.hits, 0u) << "a misinformed holder is not an expected title";
+  EXPECT_EQ(sum.holder_runs, 1u);
+  EXPECT_EQ(sum.holder_misinformed, 1u);
+  EXPECT_NE(render_race(to_json(sum)).find("holder: told an offset no poisoned page lies at in 1/1 runs (first: "
+                                           "offset/len/flags 0x7ff000000/0x1000/0x0)"),
+            std::string::npos)
+      << render_race(to_json(sum));
 }
 
 // On a kernel without the module (Debian's) the holder is an observer the race does

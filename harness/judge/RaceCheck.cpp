@@ -140,6 +140,14 @@ RaceSummary summarize_race(const RaceSpec& spec, const std::vector<CheckRow>& ro
       if (r.details.contains("first_hit_s")) firsts.push_back(r.details["first_hit_s"].get<double>());
     }
     if (s.window.empty() && r.details.contains("window")) s.window = r.details["window"].get<std::vector<std::string>>();
+    if (r.details.contains("holder") && r.details["holder"].contains("unexplained")) {
+      ++s.holder_runs;
+      const auto& un = r.details["holder"]["unexplained"];
+      if (!un.empty()) {
+        ++s.holder_misinformed;
+        if (s.first_misinformed.empty()) s.first_misinformed = un.front();
+      }
+    }
     std::vector<std::string> seen;
     for (auto& sp : r.details.value("splats", nlohmann::json::array())) {
       const std::string t = sp["title"];
@@ -185,6 +193,7 @@ nlohmann::json to_json(const RaceSummary& s) {
           {"hit_rate", s.hit_rate()},
           {"median_first_hit_s", s.median_first_hit_s ? nlohmann::json(*s.median_first_hit_s) : nlohmann::json(nullptr)},
           {"window", s.window},
+          {"holder", {{"runs", s.holder_runs}, {"misinformed", s.holder_misinformed}, {"first", s.first_misinformed}}},
           {"titles", titles}};
 }
 

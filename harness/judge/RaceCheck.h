@@ -62,6 +62,9 @@ struct RaceSummary {
   std::optional<double> median_first_hit_s;
   std::vector<RaceTitle> titles;  // expected first, then by runs
   std::vector<std::string> window;
+  size_t holder_runs = 0;        // runs whose holder's events were read
+  size_t holder_misinformed = 0; // of those, runs whose holder was told an offset no poisoned page lies at
+  std::string first_misinformed; // the first such offset/len/flags
   double hit_rate() const { return runs ? double(hits) / runs : 0; }
 };
 

@@ -21,6 +21,12 @@ std::string render_race(const nlohmann::json& race) {
   const auto window = race.value("window", nlohmann::json::array());
   if (window.empty()) o << "window: none (the kernel as shipped or built, no widening patch)\n";
   for (auto& w : window) o << "window: " << w.get<std::string>() << " (a hit here is a hit with a widened window)\n";
+  if (const auto h = race.value("holder", nlohmann::json::object()); h.value("runs", 0u) > 0) {
+    o << "holder: told an offset no poisoned page lies at in " << h.value("misinformed", 0u) << "/"
+      << h.value("runs", 0u) << " runs";
+    if (h.value("misinformed", 0u)) o << " (first: offset/len/flags " << h.value("first", std::string()) << ")";
+    o << "\n";
+  }
   for (auto& t : race.value("titles", nlohmann::json::array())) {
     o << (t.value("expected", false) ? "  hit    " : "  other  ") << t.value("runs", 0u) << "/" << runs << " runs, "
       << t.value("reports", 0u) << " report" << (t.value("reports", 0u) == 1 ? "" : "s") << ": "
