@@ -34,6 +34,15 @@ RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& o
   return o;
 }
 
+RunOutcome run_cxlrig_on_tty(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s) {
+  std::string cmd = "exec '" CXLRIG_BIN "'";
+  for (auto& a : args) cmd += " '" + a + "'";
+  if (!out_dir.empty()) cmd += " --out '" + out_dir + "'";
+  // -e: script exits with the command's code; -f: output flushed as it comes.
+  auto r = run_command({"script", "-qefc", cmd, "/dev/null"}, std::chrono::seconds(timeout_s));
+  return {r.exit_code, r.output, out_dir, out_dir.empty() ? nullptr : load_results(out_dir)};
+}
+
 std::string read_text(const std::string& path) {
   // libstdc++'s filebuf throws when read() fails mid-file, as it does (ESRCH) for the
   // /proc/PID/stat of a process that exits while it is read: such a file is gone, not an error.

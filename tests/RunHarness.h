@@ -21,6 +21,9 @@ struct RunOutcome {
 std::string fresh_out_dir(const std::string& name);
 RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s = 900);
 nlohmann::json load_results(const std::string& out_dir);
+// The same run with stderr (and stdout) on a pseudo-terminal, through util-linux's
+// `script`: what a developer at a terminal sees, status lines and carriage returns kept.
+RunOutcome run_cxlrig_on_tty(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s = 900);
 // A file's text, "" when it does not exist (yet) or vanished while it was read.
 std::string read_text(const std::string& path);
 // Waits until the run's agent.log shows a request for `op` (the guest is up and working).

@@ -143,6 +143,23 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
   EXPECT_TRUE(r.has("kernel-build.log"));
 }
 
+// At a terminal a build shows objects done out of those the last build of this config
+// compiled, with an ETA; piped (CI, logs) it prints only its step lines.
+TEST_F(KernelHistory, BuildProgressShowsOnATerminalOnly) {
+  const auto& h = *history_;
+  sh("git checkout -q " + h.base, h.tree);
+  auto tty = run_cxlrig_on_tty({"kernel", "build", "--tree", h.tree, "--rebuild"}, "", 1800);
+  auto piped = run_cxlrig({"kernel", "build", "--tree", h.tree, "--rebuild"}, "", 1800);
+  sh("git checkout -q main", h.tree);
+  ASSERT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_NE(tty.output.find("\rkernel: bzImage: "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find(" objects of ~"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find(", ETA "), std::string::npos) << tty.output;
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  EXPECT_EQ(piped.output.find(" objects of ~"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find('\r'), std::string::npos) << piped.output;
+}
+
 TEST_F(KernelHistory, BisectNamesTheBugCommitAndLeavesTheTreeAsFound) {
   const auto& h = *history_;
   const std::string before_ref = sh("git symbolic-ref HEAD", h.tree);

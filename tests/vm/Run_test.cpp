@@ -52,6 +52,20 @@ TEST(Run, Default73PassesEveryPathWithItsObservers) {
 }
 
 // The "done when": every path over 20 layouts in one boot.
+// At a terminal the run shows where it is (phase, layout i of N, checks done of the total)
+// on one self-rewriting stderr line; piped, it prints nothing extra.
+TEST(Run, ProgressShowsOnATerminalOnly) {
+  auto tty = run_cxlrig_on_tty({"run", "--layouts", "2", "--inject", "corrupt_pfn"}, fresh_out_dir("progress-tty"));
+  ASSERT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_NE(tty.output.find("\rrun: layout 1/2 · checks 0/"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("run: layout 2/2 · checks "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("boot"), std::string::npos) << tty.output;
+  auto piped = run_cxlrig({"run", "--layouts", "2", "--inject", "corrupt_pfn"}, fresh_out_dir("progress-piped"));
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  EXPECT_EQ(piped.output.find("run: layout"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find('\r'), std::string::npos) << piped.output;
+}
+
 TEST(Run, TwentyLayoutsEveryPathOneBoot) {
   auto dir = fresh_out_dir("layouts-20");
   auto r = run_cxlrig({"run", "--inject", "all", "--layouts", "20", "--seed", "4242"}, dir);
