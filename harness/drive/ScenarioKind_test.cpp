@@ -565,8 +565,10 @@ TEST(RaceKind, AHolderToldAnOffsetNoPoisonedPageHasFailsWithoutASplat) {
   r.guest->on("race_run", [&](const json& args) {
     json rep = worked(args);
     rep["holder_read"] = true;
+    // An unbind's whole-device notice (kill_dax(): MF_MEM_PRE_REMOVE) is no page's.
     rep["holder_events"] = json::array({{{"offset", 0x0}, {"len", 0x1000}, {"flags", 0}},
-                                        {{"offset", 0x7ff000000ull}, {"len", 0x1000}, {"flags", 0}}});
+                                        {{"offset", 0x7ff000000ull}, {"len", 0x1000}, {"flags", 0}},
+                                        {{"offset", 0x0}, {"len", ~0ull}, {"flags", 0x80}}});
     return rep;
   });
   r.go();

@@ -36,7 +36,8 @@ struct RaceRunObservation {
 
 // The holder's events that no poisoned page explains: an offset that is not where one of
 // `pfns` lies in `base` (ranges appended by a grow keep every earlier offset), as
-// "offset/len/flags" texts. A stale range table in fsdev's walk would show here.
+// "offset/len/flags" texts. A stale range table in fsdev's walk would show here. The
+// device-removal notice of an unbind (MF_MEM_PRE_REMOVE) is not a page's and is left out.
 std::vector<std::string> unexplained_holder_events(const std::vector<PhysRange>& base, const std::vector<uint64_t>& pfns,
                                                    const std::vector<proto::HolderEvent>& events);
 
