@@ -26,17 +26,21 @@ std::vector<proto::HolderEvent> read_holder_events(uint64_t* dropped) {
   return out;
 }
 
-proto::Holder::Reply op_holder(const proto::Holder::Request& req) {
+void holder_take(const std::string& device) {
   if (!exists(kHolderDir + "hold"))
     throw StepError("no cxlrig_holder module (" + kHolderDir + ")", ENOENT, kHolderDir);
-  if (req.device.empty()) {
+  if (device.empty()) {
     if (int e = write_attr_errno(kHolderDir + "release", "1")) throw StepError("cxlrig_holder release", e, kHolderDir + "release");
   } else {
-    const std::string devt = read_attr("/sys/bus/dax/devices/" + req.device + "/dev");
+    const std::string devt = read_attr("/sys/bus/dax/devices/" + device + "/dev");
     if (int e = write_attr_errno(kHolderDir + "hold", devt))
-      throw StepError("cxlrig_holder could not hold " + req.device + " (" + devt + ")", e, kHolderDir + "hold");
+      throw StepError("cxlrig_holder could not hold " + device + " (" + devt + ")", e, kHolderDir + "hold");
   }
   read_holder_events();  // a new holding starts with no events
+}
+
+proto::Holder::Reply op_holder(const proto::Holder::Request& req) {
+  holder_take(req.device);
   return {read_attr(kHolderDir + "hold")};
 }
 

@@ -36,6 +36,8 @@ proto::Holder::Reply op_holder(const proto::Holder::Request&);
 // ->notify_failure recorded since the last read (the read forgets them).
 inline const std::string kHolderDir = "/sys/kernel/debug/cxlrig_holder/";
 bool holder_holds();
+// Holds `device` (daxX.Y), or lets go with "", and forgets earlier events; throws StepError.
+void holder_take(const std::string& device);
 std::vector<proto::HolderEvent> read_holder_events(uint64_t* dropped = nullptr);
 
 // CXL lookups shared by the ops: memdevs are found by serial, never by probe-order name.

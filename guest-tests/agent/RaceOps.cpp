@@ -23,7 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 const std::string kDax = "/sys/bus/dax/devices/";
-const std::string& kHolder = kHolderDir;
 
 uint64_t ms_between(Clock::time_point a, Clock::time_point b) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
@@ -115,7 +114,7 @@ class Stressor {
     if (s_.action == "holder_churn") {
       // dax_dev_get() looks the dax_device up by the dev_dax's devt (daxX.Y/dev).
       devt_ = read_attr(dev() + "/dev");
-      return write(kHolder + "hold", devt_);
+      return write(kHolderDir + "hold", devt_);
     }
     if (s_.action == "fault") {
       const std::string path = "/dev/" + race_.device;
@@ -130,7 +129,7 @@ class Stressor {
 
   void teardown() {
     if (fd_ >= 0) ::close(fd_);
-    if (s_.action == "holder_churn") write_attr_errno(kHolder + "release", "1");
+    if (s_.action == "holder_churn") write_attr_errno(kHolderDir + "release", "1");
   }
 
   void finish(Clock::time_point start) { out_.elapsed_ms = ms_between(start, Clock::now()); }
@@ -149,7 +148,7 @@ class Stressor {
       return true;
     }
     // holder_churn: fs_put_dax(), then fs_dax_get() again.
-    if (write(kHolder + "release", "1")) write(kHolder + "hold", devt_);
+    if (write(kHolderDir + "release", "1")) write(kHolderDir + "hold", devt_);
     return true;
   }
 
@@ -221,12 +220,8 @@ proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request& req) {
   for (auto& s : req.stressors) churn |= s.action == "holder_churn";
   const bool holder = req.hold || churn;
   proto::RaceRun::Reply out;
-  if (holder) {
-    read_holder_events();  // what an earlier window left: forgotten
-    if (req.hold)
-      if (int e = write_attr_errno(kHolder + "hold", read_attr(kDax + req.device + "/dev")))
-        throw StepError("cxlrig_holder could not hold " + req.device, e);
-  }
+  if (req.hold) holder_take(req.device);
+  else if (holder) read_holder_events();  // what an earlier window left: forgotten
   SigbusGuard guard;
   std::vector<std::unique_ptr<Stressor>> stressors;
   for (auto& s : req.stressors) stressors.push_back(std::make_unique<Stressor>(req, s));
@@ -238,7 +233,8 @@ proto::RaceRun::Reply op_race_run(const proto::RaceRun::Request& req) {
   if (holder) {
     out.holder_events = read_holder_events(&out.holder_dropped);
     out.holder_read = true;
-    if (req.hold) write_attr_errno(kHolder + "release", "1");
+    // A failed release is not the race's outcome: the guest is thrown away after it.
+    if (req.hold) write_attr_errno(kHolderDir + "release", "1");
   }
   out.elapsed_ms = ms_between(start, Clock::now());
   for (auto& s : stressors) out.stressors.push_back(s->result());

@@ -98,32 +98,53 @@ std::string notify_want(const std::optional<RangeHit>& hit, const ExpectedObserv
                                            : "none";
 }
 
+// One call of dax_holder_notify_failure(), as the kprobe or the holder saw it.
+struct Notice {
+  std::optional<uint64_t> offset, len, flags;
+};
+
+enum class NoticeProblem { kNone, kToldOnNone, kOutsideAttributed, kNotTold, kWrongOffset, kWrongFlags, kWrongLen, kRepeated };
+
+// The rule both observers of the notify are held to: none where the path must not notify,
+// none or U64_MAX outside every range, else once, at the offset and flags, for one page.
+NoticeProblem notice_problem(const std::vector<Notice>& n, const std::optional<RangeHit>& hit, const ExpectedObservations& e) {
+  if (e.notify == Presence::kNone) return n.empty() ? NoticeProblem::kNone : NoticeProblem::kToldOnNone;
+  if (e.notify == Presence::kOptional)
+    return !n.empty() && n.front().offset != kOffsetOutside ? NoticeProblem::kOutsideAttributed : NoticeProblem::kNone;
+  if (n.empty()) return NoticeProblem::kNotTold;
+  if (n.front().offset != hit->dev_offset) return NoticeProblem::kWrongOffset;
+  if (n.front().flags != static_cast<uint64_t>(e.notify_flags)) return NoticeProblem::kWrongFlags;
+  if (n.front().len != kPageSize) return NoticeProblem::kWrongLen;
+  if (n.size() > 1) return NoticeProblem::kRepeated;
+  return NoticeProblem::kNone;
+}
+
+std::string notice_text(const Notice& n) {
+  return (n.offset ? hex(*n.offset) : "?") + "/" + (n.flags ? hex(*n.flags) : "?");
+}
+
 void judge_notify(CheckRow& row, const std::optional<RangeHit>& hit, const ExpectedObservations& e,
                   const InjectionObservation& obs) {
-  std::vector<const TraceEvent*> notes;
+  std::vector<Notice> notes;
   for (auto& ev : obs.events)
-    if (ev.event == kNotifyEvent) notes.push_back(&ev);
+    if (ev.event == kNotifyEvent) {
+      notes.push_back({ev.u64("offset"), ev.u64("len"), ev.u64("flags")});
+      if (notes.size() == 1) row.details["notify_len"] = ev.fields.count("len") ? ev.fields.at("len") : "";
+    }
   CellBuilder b(row, "notify", notify_want(hit, e));
   std::vector<std::string> seen;
-  for (auto* n : notes)
-    seen.push_back((n->u64("offset") ? hex(*n->u64("offset")) : "?") + "/" + (n->u64("flags") ? hex(*n->u64("flags")) : "?"));
+  for (auto& n : notes) seen.push_back(notice_text(n));
   b.c.observed = join(seen);
-  if (!notes.empty()) {
-    row.details["notify_len"] = notes.front()->fields.count("len") ? notes.front()->fields.at("len") : "";
+  switch (notice_problem(notes, hit, e)) {
+    case NoticeProblem::kNone: return;
+    case NoticeProblem::kToldOnNone: return b.fail("dax_holder_notify_failure() was called; this device must not notify");
+    case NoticeProblem::kOutsideAttributed: return b.fail("a pfn outside every range was attributed to a device offset");
+    case NoticeProblem::kNotTold: return b.fail("dax_holder_notify_failure() was not called");
+    case NoticeProblem::kWrongOffset: return b.fail("reported offset differs from page_offset*4096 + (P - start)");
+    case NoticeProblem::kWrongFlags: return b.fail("mf_flags " + seen.front() + " differ from the path's " + hex(e.notify_flags));
+    case NoticeProblem::kWrongLen: return b.fail("len is not one page");
+    case NoticeProblem::kRepeated: return b.fail(std::to_string(notes.size()) + " notify calls for one page");
   }
-  if (e.notify == Presence::kNone && !notes.empty()) return b.fail("dax_holder_notify_failure() was called; this device must not notify");
-  if (e.notify == Presence::kOptional) {
-    if (!notes.empty() && notes.front()->u64("offset") != kOffsetOutside)
-      return b.fail("a pfn outside every range was attributed to a device offset");
-    return;
-  }
-  if (e.notify != Presence::kOnce) return;
-  if (notes.empty()) return b.fail("dax_holder_notify_failure() was not called");
-  if (notes.front()->u64("offset") != hit->dev_offset) return b.fail("reported offset differs from page_offset*4096 + (P - start)");
-  if (notes.front()->u64("flags") != static_cast<uint64_t>(e.notify_flags))
-    return b.fail("mf_flags " + seen.front() + " differ from the path's " + hex(e.notify_flags));
-  if (notes.front()->u64("len") != kPageSize) return b.fail("len is not one page");
-  if (notes.size() > 1) return b.fail(std::to_string(notes.size()) + " notify calls for one page");
 }
 
 // What the holder was told must be what the notify kprobe saw: dax_holder_notify_failure()
@@ -135,25 +156,23 @@ void judge_holder(CheckRow& row, const std::optional<RangeHit>& hit, const Expec
     b.c.observed = "not held: " + obs.holder_error;
     return b.fail("cxlrig_holder could not hold the device: " + obs.holder_error);
   }
-  const auto& told = *obs.holder;
+  std::vector<Notice> told;
+  for (auto& h : *obs.holder) told.push_back({h.offset, h.len, static_cast<uint64_t>(h.flags)});
   std::vector<std::string> seen;
-  for (auto& h : told) seen.push_back(hex(h.offset) + "/" + hex(uint64_t(h.flags)));
+  for (auto& n : told) seen.push_back(notice_text(n));
   b.c.observed = join(seen);
-  if (e.notify == Presence::kNone && !told.empty()) return b.fail("the holder was told of a failure on this device");
-  if (e.notify == Presence::kOptional) {
-    if (!told.empty() && told.front().offset != kOffsetOutside)
-      return b.fail("the holder was told a device offset for a pfn outside every range");
-    return;
+  switch (notice_problem(told, hit, e)) {
+    case NoticeProblem::kNone: return;
+    case NoticeProblem::kToldOnNone: return b.fail("the holder was told of a failure on this device");
+    case NoticeProblem::kOutsideAttributed: return b.fail("the holder was told a device offset for a pfn outside every range");
+    case NoticeProblem::kNotTold: return b.fail("the holder was not told");
+    case NoticeProblem::kWrongOffset:
+      return b.fail("the holder was told offset " + hex(*told.front().offset) + ", not page_offset*4096 + (P - start)");
+    case NoticeProblem::kWrongFlags:
+      return b.fail("the holder was told mf_flags " + hex(*told.front().flags) + ", not the path's " + hex(e.notify_flags));
+    case NoticeProblem::kWrongLen: return b.fail("the holder was told a len that is not one page");
+    case NoticeProblem::kRepeated: return b.fail("the holder was told " + std::to_string(told.size()) + " times of one page");
   }
-  if (e.notify != Presence::kOnce) return;
-  if (told.empty()) return b.fail("the holder was not told");
-  if (told.front().offset != hit->dev_offset) return b.fail("the holder was told offset " + hex(told.front().offset) +
-                                                            ", not page_offset*4096 + (P - start)");
-  if (told.front().flags != e.notify_flags)
-    return b.fail("the holder was told mf_flags " + hex(uint64_t(told.front().flags)) + ", not the path's " +
-                  hex(e.notify_flags));
-  if (told.front().len != kPageSize) return b.fail("the holder was told a len that is not one page");
-  if (told.size() > 1) return b.fail("the holder was told " + std::to_string(told.size()) + " times of one page");
 }
 
 std::string describe(const SigInfo& s, uint64_t base) {

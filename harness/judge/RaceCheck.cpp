@@ -56,7 +56,7 @@ std::vector<std::string> unexplained_holder_events(const std::vector<PhysRange>&
   const RangeTable table(base);
   std::set<uint64_t> offsets;
   for (uint64_t pfn : pfns)
-    if (auto hit = table.locate(pfn * 4096)) offsets.insert(hit->dev_offset);
+    if (auto hit = table.locate(pfn * kPageSize)) offsets.insert(hit->dev_offset);
   // kill_dax() tells a holder the whole device is going (offset 0, len U64_MAX,
   // MF_MEM_PRE_REMOVE) when a bind_unbind or a grow's reset unbinds it: no page's notice.
   constexpr int kMfMemPreRemove = 1 << 7;
