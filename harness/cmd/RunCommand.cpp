@@ -18,6 +18,7 @@
 #include "Initramfs.h"
 #include "InputError.h"
 #include "Interrupt.h"
+#include "BootEntry.h"
 #include "KernelStore.h"
 #include "ModuleSet.h"
 #include "PhaseLog.h"
@@ -100,6 +101,7 @@ struct Prepared {
   std::vector<PoisonPath> inject;
   BackendSpec backend;
   KernelImage kernel;
+  BootEntry boot;  // the file QEMU enters: the bzImage or the PVH ELF inside it
   InitramfsImage initrd;
   std::vector<std::string> load;  // modules the agent loads, in order
   AccelChoice accel;
@@ -178,7 +180,7 @@ Prepared prepare(const RunOptions& o, RunResult& r, const Artifacts& art) {
   KernelLock lock = load_kernel_lock(data + "/images/kernels.lock.json");
   art.write_json("config.json", {{"scenario", p.scenario.name}, {"topology", p.topo.name}, {"seed", o.seed},
                                  {"kernel_series", o.kernel_series}, {"kernel_image", o.kernel_image},
-                                 {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"cache", p.cache},
+                                 {"modules_dir", o.modules_dir}, {"accel", o.accel}, {"boot", o.boot}, {"cache", p.cache},
                                  {"backend", to_string(p.backend.kind)}, {"connect", p.backend.connect_uri},
                                  {"kernel_args", o.kernel_args}, {"argv", o.argv}});
 
@@ -199,6 +201,8 @@ Prepared prepare(const RunOptions& o, RunResult& r, const Artifacts& art) {
     return build_initramfs({"/bin/busybox", CXLRIG_AGENT_PATH, early.ordered, mods.ordered}, p.cache);
   });
   r.kernel["initramfs"] = p.initrd.path;
+  p.boot = timed_phase(r.phases, "boot-entry", [&] { return choose_boot_entry(p.kernel.vmlinuz, p.cache, parse_boot_mode(o.boot)); });
+  r.kernel["boot"] = p.boot.to_json();
   p.accel = timed_phase(r.phases, "accel-probe", [&] { return choose_accel(o.accel, find_program(o.qemu), p.kernel.vmlinuz, p.cache); });
   r.accel = to_string(p.accel.accel);
   r.capabilities["accel_reason"] = p.accel.why;
@@ -223,7 +227,7 @@ void run_guest(const Prepared& p, const RunOptions& o, size_t g, const Artifacts
     vm.reset();
   };
   try {
-    vm = std::make_unique<Vm>(ioc, p.topo, BootSpec{p.kernel.vmlinuz, p.initrd.path, kernel_cmdline(p.topo, p.kernel_args)},
+    vm = std::make_unique<Vm>(ioc, p.topo, BootSpec{p.boot.kernel, p.initrd.path, kernel_cmdline(p.topo, p.kernel_args)},
                               p.accel.accel, p.backend, art.vm_logs(), console);
     const auto [def_name, def_text] = vm->definition();
     art.write_text(def_name, def_text);

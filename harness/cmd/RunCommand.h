@@ -27,6 +27,7 @@ struct RunOptions {
   std::string inject;         // empty or "all": every path that applies
   std::string out;
   std::string accel = "auto";
+  std::string boot = "auto";   // auto, pvh or bzimage (kernel/BootEntry.h)
   std::string qemu = "qemu-system-x86_64";
   std::string backend = "qemu";  // qemu (our child) or libvirt (a transient domain)
   std::string connect_uri;       // libvirt only; empty: qemu:///system

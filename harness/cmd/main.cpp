@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     c->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
     c->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
     c->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+    c->add_option("--boot", ro.boot, "How QEMU enters the kernel: pvh (the vmlinux inside the bzImage, decompressed once on the host), bzimage (its own decompressor), or auto (pvh where the kernel has CONFIG_PVH)")
+        ->capture_default_str()->check(CLI::IsMember({"auto", "pvh", "bzimage"}));
     c->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
     c->add_option("--backend", ro.backend, "qemu (QEMU as our child) or libvirt (a transient libvirt domain)")
         ->capture_default_str();

@@ -23,6 +23,20 @@ TEST(BadInput, BadFlagValueIsUsageError) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 
+TEST(BadInput, PvhBootOnAKernelWithoutTheEntryNamesBootAndKeepsArtifacts) {
+  auto r = run_cxlrig({"run", "--boot", "elf"}, "");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  auto dir = fresh_out_dir("bad-boot");
+  const std::string image = dir + ".not-a-bzimage";
+  std::ofstream(image) << std::string(8192, 'k');
+  r = run_cxlrig({"run", "--kernel-image", image, "--boot", "pvh"}, dir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--boot"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("not a bzImage"), std::string::npos) << r.output;
+  ASSERT_FALSE(r.results.is_null()) << "results.json must be written for bad input too";
+  EXPECT_EQ(r.results["exit_code"], 2);
+}
+
 TEST(BadInput, MalformedTopologyNamesTheFieldAndKeepsArtifacts) {
   auto dir = fresh_out_dir("bad-topology");
   std::string topo = dir + ".topology.json";

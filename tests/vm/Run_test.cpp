@@ -46,6 +46,8 @@ TEST(Run, Default73PassesEveryPathWithItsObservers) {
   expect_every_path_passes(r);
   EXPECT_EQ(r.results["summary"]["fail"], 0);
   EXPECT_EQ(r.results["kernel"]["series"], "7.3");
+  // Debian's kernels have CONFIG_PVH: QEMU enters the vmlinux the rig unpacked, not the bzImage.
+  EXPECT_EQ(r.results["kernel"]["boot"]["entry"], "pvh") << r.results["kernel"].dump();
   for (auto a : {"console.log", "qmp.log", "agent.log", "qemu.cmdline", "junit.xml", "results.json"})
     EXPECT_TRUE(r.has(a)) << a;
   EXPECT_TRUE(leftover_qemu(dir).empty());
@@ -83,9 +85,11 @@ TEST(Run, TwentyLayoutsEveryPathOneBoot) {
 
 TEST(Run, Kernel612PassesDeviceDaxAndSkipsFsdev) {
   auto dir = fresh_out_dir("kernel-6.12");
-  auto r = run_cxlrig({"run", "--kernel", "6.12"}, dir);
+  // Through the bzImage's own decompressor, so that path is booted for real too.
+  auto r = run_cxlrig({"run", "--kernel", "6.12", "--boot", "bzimage"}, dir);
   ASSERT_FALSE(r.results.is_null()) << r.output;
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.results["kernel"]["boot"]["entry"], "bzimage");
   EXPECT_GE(inside_rows(r.results, "device_dax"), 3u) << r.output;
   EXPECT_EQ(count_rows(r.results, "device_dax", "sigbus", "PASS"), inside_rows(r.results, "device_dax")) << r.output;
   EXPECT_EQ(count_rows(r.results, "fsdev_dax", "notify", "PASS"), 0u);
