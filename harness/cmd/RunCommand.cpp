@@ -263,6 +263,17 @@ void run_guest(const Prepared& p, const RunOptions& o, size_t g, const Artifacts
         vm->shutdown(Millis(10000));
         return 0;
       });
+  } catch (const InfraError& e) {
+    // A kernel entered through PVH that dies before its first console line has most likely
+    // faulted in its early PVH code (seen: KASAN with -Os, where gcc turns the
+    // __builtin_memcmp in cpuid_base_hypervisor() into an instrumented memcmp call before
+    // the shadow exists: a triple fault). Say which way back there is.
+    const bool silent = console.lines() == 0;
+    take_down();
+    if (silent && p.boot.entry == "pvh")
+      throw InfraError(std::string(e.what()) + "; the kernel printed nothing after QEMU entered it through PVH (" +
+                       p.boot.kernel + "): try --boot bzimage");
+    throw;
   } catch (...) {
     take_down();
     throw;
