@@ -1,38 +1,15 @@
 #include "ModuleSet.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <filesystem>
 #include <map>
 
+#include "Decompress.h"
 #include "InputError.h"
 #include "ModuleInfo.h"
 
 namespace fs = std::filesystem;
 
 namespace cxlrig {
-
-std::string decompress_module(const std::string& path) {
-  // libarchive's raw format with every filter: plain, xz, zstd and gzip alike.
-  archive* a = archive_read_new();
-  archive_read_support_filter_all(a);
-  archive_read_support_format_raw(a);
-  std::string out;
-  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
-    std::string err = archive_error_string(a) ? archive_error_string(a) : "?";
-    archive_read_free(a);
-    throw InfraError("cannot open module " + path + ": " + err);
-  }
-  archive_entry* e;
-  if (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-    char buf[1 << 16];
-    for (la_ssize_t n; (n = archive_read_data(a, buf, sizeof buf)) > 0;) out.append(buf, n);
-  }
-  archive_read_free(a);
-  if (out.empty()) throw InfraError("cannot decompress module " + path);
-  return out;
-}
 
 namespace {
 std::string module_name_of(const fs::path& p) {
@@ -64,7 +41,7 @@ ModuleSelection ModuleIndex::select(const std::vector<std::string>& wanted) cons
     if (known.count(n)) continue;
     auto f = files.find(n);
     if (f == files.end()) continue;
-    bytes[n] = decompress_module(f->second);
+    bytes[n] = decompress_file(f->second, "module " + f->second);
     try {
       known[n] = parse_modinfo(bytes[n]);
     } catch (const std::exception& e) {

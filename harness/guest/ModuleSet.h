@@ -26,6 +26,5 @@ class ModuleIndex {
  private:
   std::map<std::string, std::string> files_;  // normalized name -> path
 };
-std::string decompress_module(const std::string& path);
 
 }  // namespace cxlrig

@@ -7,6 +7,7 @@
 
 #include "Glob.h"
 #include "Hex.h"
+#include "PoisonPath.h"
 
 namespace cxlrig {
 
@@ -59,7 +60,6 @@ std::vector<std::string> unexplained_holder_events(const std::vector<PhysRange>&
     if (auto hit = table.locate(pfn * kPageSize)) offsets.insert(hit->dev_offset);
   // kill_dax() tells a holder the whole device is going (offset 0, len U64_MAX,
   // MF_MEM_PRE_REMOVE) when a bind_unbind or a grow's reset unbinds it: no page's notice.
-  constexpr int kMfMemPreRemove = 1 << 7;
   std::vector<std::string> out;
   for (auto& e : events)
     if (!(e.flags & kMfMemPreRemove) && !offsets.count(e.offset)) out.push_back(hex(e.offset) + "/" + hex(e.len) + "/" + hex(uint64_t(e.flags)));

@@ -7,10 +7,8 @@
 #include <fstream>
 #include <vector>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "BzImage.h"
+#include "Decompress.h"
 #include "InputError.h"
 #include "Sha256.h"
 #include "TextFile.h"
@@ -43,34 +41,17 @@ nlohmann::json BootEntry::to_json() const {
 
 namespace {
 
-// libarchive's raw format with every filter, as for compressed modules: the payload
-// codecs the kernel uses (gzip, bzip2, lzma, xz, lzo, lz4, zstd) are all among them.
-std::string decompress(std::string_view in, std::string* why) {
-  archive* a = archive_read_new();
-  archive_read_support_filter_all(a);
-  archive_read_support_format_raw(a);
-  std::string out;
-  archive_entry* e;
-  if (archive_read_open_memory(a, in.data(), in.size()) == ARCHIVE_OK && archive_read_next_header(a, &e) == ARCHIVE_OK) {
-    std::vector<char> buf(1 << 20);
-    la_ssize_t n;
-    while ((n = archive_read_data(a, buf.data(), buf.size())) > 0) out.append(buf.data(), n);
-    if (n < 0) *why = std::string("decompressing the payload: ") + (archive_error_string(a) ? archive_error_string(a) : "?");
-  } else {
-    *why = std::string("cannot read the payload: ") + (archive_error_string(a) ? archive_error_string(a) : "?");
-  }
-  archive_read_free(a);
-  return out;
-}
-
 // The image's vmlinux as a PVH-enterable ELF, or "" with `why`.
 std::string pvh_elf(const std::string& image_bytes, std::string* why) {
   auto p = bzimage_payload(image_bytes, why);
   if (!p) return {};
   std::string_view payload(image_bytes.data() + p->offset, p->length);
-  std::string elf = p->codec == PayloadCodec::kNone ? std::string(payload) : decompress(payload, why);
-  if (elf.empty() || !why->empty()) {
-    if (why->empty()) *why = std::string("the ") + to_string(p->codec) + " payload decompressed to nothing";
+  std::string elf;
+  try {
+    elf = p->codec == PayloadCodec::kNone ? std::string(payload)
+                                          : decompress_bytes(payload, std::string("the ") + to_string(p->codec) + " payload");
+  } catch (const InfraError& e) {
+    *why = e.what();
     return {};
   }
   if (!elf_pvh_entry(elf, why)) return {};
@@ -81,7 +62,7 @@ void keep_newest(const fs::path& dir, size_t keep) {
   std::vector<fs::directory_entry> files;
   std::error_code ec;
   for (auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".elf") files.push_back(e);
+    if (e.path().extension() == ".elf" || e.path().extension() == ".no-pvh") files.push_back(e);
   if (files.size() <= keep) return;
   std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.last_write_time() > b.last_write_time(); });
   for (size_t i = keep; i < files.size(); ++i) fs::remove(files[i].path(), ec);
@@ -91,16 +72,32 @@ void keep_newest(const fs::path& dir, size_t keep) {
 
 BootEntry choose_boot_entry(const std::string& image, const std::string& cache_dir, BootMode mode) {
   if (mode == BootMode::kBzImage) return {image, "bzimage", "--boot bzimage"};
-  const std::string bytes = read_text_file(image);
-  const fs::path dir = fs::path(cache_dir) / "pvh";
-  const fs::path elf_path = dir / (sha256_string(bytes).substr(0, 24) + ".elf");
+  // Keyed by the image's path, size and mtime, so a run whose ELF is cached neither reads
+  // nor hashes the image (Debian's is 14 MB); a kernel rebuilt in place gets a new key.
   std::error_code ec;
+  const fs::path abs = fs::absolute(image, ec);
+  const std::string key = abs.string() + " " + std::to_string(fs::file_size(abs, ec)) + " " +
+                          std::to_string(fs::last_write_time(abs, ec).time_since_epoch().count());
+  const fs::path dir = fs::path(cache_dir) / "pvh";
+  const fs::path elf_path = dir / (sha256_string(key).substr(0, 24) + ".elf");
+  // A kernel without the entry is remembered too (the reason, in .no-pvh), so it is not
+  // decompressed again on every run.
+  const fs::path no_pvh = fs::path(elf_path).replace_extension(".no-pvh");
+  std::string why;
   if (fs::exists(elf_path, ec)) {
     fs::last_write_time(elf_path, fs::file_time_type::clock::now(), ec);  // keeps it among the newest
     return {elf_path.string(), "pvh", ""};
   }
-  std::string why;
-  const std::string elf = pvh_elf(bytes, &why);
+  std::string elf;
+  if (fs::exists(no_pvh, ec)) {
+    why = read_text_file(no_pvh.string());
+  } else {
+    elf = pvh_elf(read_text_file(image), &why);
+    if (elf.empty()) {
+      fs::create_directories(dir);
+      std::ofstream(no_pvh, std::ios::trunc) << why;
+    }
+  }
   if (elf.empty()) {
     if (mode == BootMode::kPvh)
       throw InputError("--boot", image + " cannot be entered through PVH: " + why,

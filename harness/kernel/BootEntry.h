@@ -22,9 +22,10 @@ struct BootEntry {
   nlohmann::json to_json() const;
 };
 
-// The ELF is cached as <cache_dir>/pvh/<sha256 of the image>.elf (written atomically, the
-// newest few kept). kPvh on an image that cannot be entered that way is an InputError on
-// --boot naming the reason; kAuto falls back to the bzImage and says why.
+// The ELF is cached as <cache_dir>/pvh/<sha256 of the image's path, size, mtime>.elf
+// (written atomically, the newest few kept), and an image without the entry as .no-pvh.
+// kPvh on an image that cannot be entered that way is an InputError on --boot naming the
+// reason; kAuto falls back to the bzImage and says why.
 BootEntry choose_boot_entry(const std::string& image, const std::string& cache_dir, BootMode mode);
 
 }  // namespace cxlrig

@@ -63,7 +63,7 @@ std::string kconfig_fingerprint(const std::vector<fs::path>& files, const std::s
   for (auto& f : files) {
     const auto size = fs::file_size(f, ec);
     const auto mtime = fs::last_write_time(f, ec).time_since_epoch().count();
-    h.update(fs::relative(f, tree).string() + " " + std::to_string(size) + " " + std::to_string(mtime) + "\n");
+    h.update(f.lexically_relative(tree).string() + " " + std::to_string(size) + " " + std::to_string(mtime) + "\n");
   }
   return h.hex();
 }

@@ -18,6 +18,8 @@ inline constexpr int kMfActionRequired = 1 << 1;
 inline constexpr int kMfCountIncreased = 1 << 0;
 inline constexpr int kMfMustKill = 1 << 2;
 inline constexpr int kMfSwSimulated = 1 << 5;
+// kill_dax() tells a holder its whole device is going (offset 0, len U64_MAX).
+inline constexpr int kMfMemPreRemove = 1 << 7;
 
 struct PathTraits {
   PoisonPath path;
