@@ -9,6 +9,14 @@
 // had to kill it). The group gets SIGTERM first and SIGKILL 3 s later: make deletes the
 // target it was writing when it is told to stop, so an interrupted build leaves no
 // half-written object that the next build would take for up to date.
+//
+// The reaper leaves its parent's process group for one of its own. Reapers nest (bisect
+// runs `git bisect run cxlrig bisect-step`, whose make has a reaper of its own): when the
+// outer reaper SIGKILLs git's group, an inner reaper still in that group would die before
+// its 3 s had passed and before it sent its own group SIGKILL, and make, cc1 and
+// sub-makes that outlive SIGTERM would be left running. Out of the group, it hears of its
+// parent's death by PR_SET_PDEATHSIG and finishes the job; the rig forwards Ctrl-C itself
+// (run_command sends SIGTERM on interrupted()).
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -45,6 +53,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: cxlrig-reaper CMD [ARGS...]\n");
     return 127;
   }
+  ::setpgid(0, 0);
   const pid_t parent = ::getppid();
   sigset_t wanted, old;
   sigemptyset(&wanted);

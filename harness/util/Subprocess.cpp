@@ -63,8 +63,8 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::sec
   c.wait(ec);
   r.exit_code = c.exit_code();
   if (out.wait_for(std::chrono::seconds(0)) == std::future_status::ready) r.output = out.get();
-  // Ctrl-C reaches the reaper too (it shares our process group): either way, the child's
-  // group is gone now and the rig stops.
+  // The reaper is in a process group of its own, so Ctrl-C reached only us: it was
+  // forwarded above as SIGTERM, the child's group is gone now, and the rig stops.
   if ((stopped_early && !r.timed_out) || interrupted()) throw Interrupted();
   return r;
 }

@@ -90,3 +90,33 @@ TEST(Subprocess, SigkilledRigLeavesNoChildBehind) {
   ::waitpid(rig, nullptr, 0);
   EXPECT_TRUE(gone_within(g, std::chrono::seconds(3))) << "grandchild " << g << " outlived the SIGKILLed rig";
 }
+
+// Reapers nest: `cxlrig bisect` runs git, git runs `cxlrig bisect-step`, and that runs make
+// under a reaper of its own. When the outer reaper takes git's group down with SIGKILL,
+// the inner reaper must not be in that group, or it dies before it has sent SIGKILL to
+// make's group, and whatever outlived SIGTERM there is left running for good.
+TEST(Subprocess, NestedReaperOutlivesTheOuterGroupAndKillsItsOwn) {
+  const std::string f = ::testing::TempDir() + "/nested.pid";
+  std::filesystem::remove(f);
+  // The inner command ignores SIGTERM (as a make stuck in its cleanup would), so only the
+  // inner reaper's SIGKILL can end it.
+  const std::string inner = "trap '' TERM; sleep 300 & echo $! > " + f + ".tmp; mv " + f + ".tmp " + f + "; wait";
+  const pid_t rig = ::fork();
+  ASSERT_GE(rig, 0);
+  if (rig == 0) {
+    run_command({"/bin/sh", "-c", std::string(CXLRIG_REAPER_PATH) + " /bin/sh -c \"$0\"", inner},
+                std::chrono::seconds(600));
+    ::_exit(0);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!std::filesystem::exists(f) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(std::filesystem::exists(f));
+  const pid_t g = std::stoi(read_text_file(f));
+  ASSERT_TRUE(running(g));
+  ::kill(rig, SIGKILL);
+  ::waitpid(rig, nullptr, 0);
+  // The inner reaper's SIGTERM is ignored; its SIGKILL comes 3 s later.
+  EXPECT_TRUE(gone_within(g, std::chrono::seconds(6))) << "grandchild " << g << " outlived the nested reapers";
+  if (running(g)) ::kill(g, SIGKILL);  // a failed run leaves nothing behind either
+}
