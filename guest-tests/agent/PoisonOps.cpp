@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "Ops.h"
+#include "Quiet.h"
 #include "Sysfs.h"
 
 namespace agent {
@@ -136,14 +137,46 @@ proto::ObserveBegin::Reply op_observe_begin(const proto::ObserveBegin::Request& 
   return out;
 }
 
+namespace {
+
+// A SIGBUS queued to any of the agent's threads, or to the process, not yet handled.
+bool sigbus_queued() {
+  for (auto& tid : list_dir("/proc/self/task")) {
+    std::string status;
+    try {
+      status = read_attr("/proc/self/task/" + tid + "/status");
+    } catch (const StepError&) {
+      continue;  // a thread that has just exited
+    }
+    if (signal_queued(status, SIGBUS)) return true;
+  }
+  return false;
+}
+
+// Settles a window: see Quiet.h. Quiet must hold on two polls 1 ms apart: a signal just
+// taken off the queue is in neither the queue nor g_caught until its handler runs.
+void settle(const proto::CollectArgs& c) {
+  if (!c.calls || c.calls->size() != 2) {
+    sleep_ms(c.settle_ms);  // no return probe: a late or an extra signal gets a fixed time
+    return;
+  }
+  const auto& entry = (*c.calls)[0];
+  const auto& ret = (*c.calls)[1];
+  auto quiet = [&] { return calls_returned(trace_read(), entry, ret) && !sigbus_queued(); };
+  int quiet_polls = 0;
+  wait_for([&] { return (quiet_polls = quiet() ? quiet_polls + 1 : 0) >= 2; }, c.settle_ms, 1);
+}
+
+}  // namespace
+
 // Waits for the trace event the host names (memory_failure()'s kretprobe, for a path that
 // runs it later in a kworker), then for the expected signals, then hands back what the
 // kernel reported.
 proto::Observed op_collect(const proto::CollectArgs& c) {
   const bool returned =
-      !c.wait_event || wait_for([&] { return trace_has(trace_read(), *c.wait_event); }, c.timeout_ms);
-  wait_for([&] { return g_ncaught.load() >= c.signals; }, c.signals ? c.timeout_ms : 0);
-  sleep_ms(c.settle_ms);  // a late or an extra signal must still be seen
+      !c.wait_event || wait_for([&] { return trace_has(trace_read(), *c.wait_event); }, c.timeout_ms, 1);
+  wait_for([&] { return g_ncaught.load() >= c.signals; }, c.signals ? c.timeout_ms : 0, 1);
+  settle(c);  // a late or an extra signal must still be seen
   g_spin.spin = false;
   proto::Observed out = collected(trace_read());
   out.event_seen = returned;

@@ -30,17 +30,19 @@ std::vector<std::string> list_dir(const std::string& path);  // names, sorted, n
 std::string link_target_name(const std::string& link);        // basename of readlink, "" if none
 std::string real_path(const std::string& path);
 std::string hex(uint64_t v);
-// Polls until pred() holds or timeout_ms passes; devices probe asynchronously.
+// Polls every step_ms until pred() holds or timeout_ms passes; devices probe
+// asynchronously. An injection window polls faster: each of its steps is a default run's
+// latency.
 template <class F>
-bool wait_for(F pred, int timeout_ms);
+bool wait_for(F pred, int timeout_ms, int step_ms = 10);
 void sleep_ms(int ms);
 
 template <class F>
-bool wait_for(F pred, int timeout_ms) {
-  for (int waited = 0;; waited += 10) {
+bool wait_for(F pred, int timeout_ms, int step_ms) {
+  for (int waited = 0;; waited += step_ms) {
     if (pred()) return true;
     if (waited >= timeout_ms) return false;
-    sleep_ms(10);
+    sleep_ms(step_ms);
   }
 }
 

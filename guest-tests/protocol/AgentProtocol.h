@@ -393,15 +393,19 @@ struct Signal {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Signal, signo, code, addr, addr_lsb, consumer)
 
 // How a window closes: wait for a trace event (memory_failure()'s kretprobe, for a path
-// that runs it later in a kworker), then for `signals` SIGBUS, then `settle_ms` more so a
-// late or an extra signal is still seen.
+// that runs it later in a kworker), then for `signals` SIGBUS, then settle so a late or an
+// extra signal is still seen. With `calls` (memory_failure()'s entry and return kprobe
+// events), settling ends once every call the trace saw begin has returned and no SIGBUS is
+// queued to the agent (agent/Quiet.h), and `settle_ms` is only its limit; without them it
+// is a fixed `settle_ms`.
 struct CollectArgs {
   std::optional<std::string> wait_event;
   int timeout_ms = 5000;
   int signals = 0;
   int settle_ms = 30;
+  std::optional<std::vector<std::string>> calls;  // {entry event, return event}
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CollectArgs, wait_event, timeout_ms, signals, settle_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CollectArgs, wait_event, timeout_ms, signals, settle_ms, calls)
 
 // What cxlrig_holder's ->notify_failure was told (debugfs cxlrig_holder/events): what a
 // filesystem holding the fsdev device learns of poison, from dax_holder_notify_failure().

@@ -80,6 +80,7 @@ CheckRow LayoutRunner::check(const Scenario& s, const PoisonTarget& t, const Dev
   req.expect_signals = e.signal == SignalKind::kNone ? 0 : 1;
   req.consumer_cpu = session.isolated_cpu.value_or(-1);
   req.mf_return_probe = session.caps.has("kretprobe:memory_failure");
+  req.mf_entry_probe = session.caps.has("kprobe:memory_failure");
   if (t.inside) req.dev_offset = model.table.locate(t.phys)->dev_offset;
   std::optional<DpaTarget> dpa;
   if (traits(t.path).device_poison) {

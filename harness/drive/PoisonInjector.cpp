@@ -82,6 +82,14 @@ InjectionObservation PoisonInjector::inject(const InjectionRequest& r) {
   const size_t qmp_before = vm_.qmp_events().size();
   proto::CollectArgs collect;
   collect.signals = static_cast<int>(r.expect_signals);
+  // Settle on the kernel's word (every memory_failure() returned, no SIGBUS queued) rather
+  // than a fixed 30 ms: 31 windows of a default run spent 0.9 s in it. That holds where
+  // memory_failure() has started by the time the agent settles: the guest paths call it
+  // synchronously, and the host's MCE windows first wait for its return. Device poison
+  // (a CXL poison list entry) keeps the fixed settle: whether and when the kernel acts on
+  // it is what that window watches for.
+  if (r.mf_return_probe && r.mf_entry_probe && !t.device_poison)
+    collect.calls = std::vector<std::string>{kMemoryFailureEvent, kMemoryFailureReturnEvent};
   if (!t.host_side && !t.device_poison) {
     proto::Inject::Request req{r.path, r.phys, r.device, r.early_kill, r.dev_offset, collect};
     auto res = call<proto::Inject>(vm_, req, timeout_);

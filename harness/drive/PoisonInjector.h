@@ -24,6 +24,8 @@ struct InjectionRequest {
   std::optional<DpaTarget> dpa;       // device poison
   std::string type3_qom;              // cxl-inject-poison: /machine/peripheral/<id>
   bool mf_return_probe = false;       // the memory_failure kretprobe is armed
+  bool mf_entry_probe = false;        // and its entry kprobe: with both, a window settles
+                                      // once every call has returned (agent/Quiet.h)
 };
 
 // The HMP `mce` line for a host MCE at phys (broadcast, as Intel hardware does: a

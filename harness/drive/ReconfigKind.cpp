@@ -127,6 +127,7 @@ class ReconfigKind : public ScenarioKindRunner {
         req.device = device;
         req.consumer_cpu = ctx.session.isolated_cpu.value_or(-1);
         req.mf_return_probe = ctx.session.caps.has("kretprobe:memory_failure");
+        req.mf_entry_probe = ctx.session.caps.has("kprobe:memory_failure");
         InjectionObservation obs;
         try {
           obs = ctx.phase("inject " + std::string(to_string(path)), [&] { return injector.inject(req); });

@@ -10,6 +10,7 @@
 #include "RaceCheck.h"
 #include "RaceReport.h"
 #include "ScenarioRunner.h"
+#include "TraceParser.h"
 #include "Vm.h"
 
 using namespace cxlrig;
@@ -63,6 +64,36 @@ std::vector<std::string> distinct_in_order(const std::vector<std::string>& calls
 }
 
 }  // namespace
+
+// A window settles on the kernel's word (agent/Quiet.h) only where both memory_failure()
+// probes are armed; without the return probe it keeps the fixed settle.
+TEST(LayoutPoisonKind, WindowsSettleOnReturnedCallsOnlyWithBothProbes) {
+  for (bool ret_armed : {true, false}) {
+    KindRun r("vmem-1", layout_scenario());
+    r.options.inject = {PoisonPath::kCorruptPfn, PoisonPath::kHardOffline, PoisonPath::kMadvise};
+    r.guest->on("kprobes_arm", [&](const json& args) {
+      proto::KprobesArm::Reply out;
+      for (auto& p : args.at("probes")) {
+        const std::string ev = p.at("event").get<std::string>();
+        if (ret_armed || ev != kMemoryFailureReturnEvent) out.armed.push_back(ev);
+        else out.failed.push_back({ev, ENOENT, "kretprobe refused"});
+      }
+      return json(out);
+    });
+    r.go();
+    size_t injections = 0;
+    for (size_t i = 0; i < r.guest->calls.size(); ++i) {
+      if (r.guest->calls[i] != "inject") continue;
+      ++injections;
+      const json& calls = r.guest->call_args[i].at("collect").at("calls");
+      if (ret_armed)
+        EXPECT_EQ(calls, json::array({kMemoryFailureEvent, kMemoryFailureReturnEvent}));
+      else
+        EXPECT_TRUE(calls.is_null()) << calls;
+    }
+    EXPECT_GT(injections, 0u);
+  }
+}
 
 TEST(LayoutPoisonKind, FixedKernelPassesEveryRowInOrder) {
   KindRun r("vmem-1", layout_scenario());
