@@ -36,18 +36,42 @@ proto::KprobesArm::Reply op_kprobes_arm(const proto::KprobesArm::Request& req) {
   return out;
 }
 
+// A window's events come from trace_pipe, read without blocking and kept here, not from
+// `trace`: opening `trace` stops tracing while it is open (options/pause-on-trace, on by
+// default; __tracing_open()), so an event of a memory_failure() running meanwhile in a
+// kworker would be lost to the agent's polls; and clearing `trace` (O_TRUNC) waits in
+// ring_buffer_reset_online_cpus() for an RCU grace period, several ms a window under TCG.
+namespace {
+int g_pipe = -1;
+std::string g_partial;
+std::vector<std::string> g_window;
+
+void pipe_drain(bool keep) {
+  if (g_pipe < 0) g_pipe = ::open((kTrace + "trace_pipe").c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (g_pipe < 0) return;  // no tracefs: the window has no events
+  char chunk[8192];
+  for (;;) {
+    const ssize_t n = ::read(g_pipe, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EAGAIN: nothing more buffered
+    g_partial.append(chunk, static_cast<size_t>(n));
+  }
+  for (size_t nl; (nl = g_partial.find('\n')) != std::string::npos;) {
+    if (keep && nl > 0) g_window.push_back(g_partial.substr(0, nl));
+    g_partial.erase(0, nl + 1);
+  }
+}
+}  // namespace
+
 void trace_clear() {
-  int fd = ::open((kTrace + "trace").c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (fd >= 0) ::close(fd);
+  pipe_drain(false);
+  g_partial.clear();
+  g_window.clear();
 }
 
 std::vector<std::string> trace_read() {
-  std::vector<std::string> out;
-  if (!exists(kTrace + "trace")) return out;
-  std::istringstream in(read_attr(kTrace + "trace"));
-  for (std::string l; std::getline(in, l);)
-    if (!l.empty() && l[0] != '#') out.push_back(l);
-  return out;
+  pipe_drain(true);
+  return g_window;
 }
 
 void kmsg_open() {
