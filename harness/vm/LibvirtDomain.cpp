@@ -42,9 +42,14 @@ std::string libvirt_domain_xml(const Topology& t, const BootSpec& boot, const Li
   } else {
     cpu.append_attribute("mode") = "maximum";
   }
-  auto hv = cpu.append_child("feature");
-  hv.append_attribute("policy") = "disable";
-  hv.append_attribute("name") = "hypervisor";
+  auto disable = [&](const char* name) {
+    auto f = cpu.append_child("feature");
+    f.append_attribute("policy") = "disable";
+    f.append_attribute("name") = name;
+  };
+  disable("hypervisor");
+  if (accel != Accel::kKvm)
+    for (auto f : kTcgCpuFeaturesOff) disable(f);
   // libvirt wants a NUMA node whenever maxMemory is set.
   auto cell = cpu.append_child("numa").append_child("cell");
   cell.append_attribute("id") = 0;

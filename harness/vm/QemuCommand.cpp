@@ -94,12 +94,15 @@ std::vector<std::string> build_qemu_argv(const std::string& qemu_binary, const T
   add({"-machine", "q35,cxl=on"});
   // hypervisor=off: region commit fails with ENXIO otherwise ("Failed to synchronize CPU
   // cache state"); vendor=GenuineIntel: the HMP mce command needs an Intel CPU model.
-  if (accel == Accel::kKvm)
+  if (accel == Accel::kKvm) {
     add({"-accel", "kvm", "-cpu", "host,hypervisor=off"});
-  else
+  } else {
     // An Intel family-6 model >= 14 CPU: QEMU only broadcasts an injected MCE (`mce -b`)
     // to such CPUs, and the guest's MCE handler waits for every CPU (else it panics).
-    add({"-accel", "tcg", "-cpu", "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4"});
+    std::string cpu = "max,hypervisor=off,vendor=GenuineIntel,family=6,model=85,stepping=4";
+    for (auto f : kTcgCpuFeaturesOff) cpu += std::string(",") + f + "=off";
+    add({"-accel", "tcg", "-cpu", cpu});
+  }
   add({"-m", mib(t.machine.memory) + ",maxmem=" + mib(t.machine.maxmem) + ",slots=" +
                  std::to_string(t.machine.slots),
        "-smp", std::to_string(t.machine.cpus), "-nodefaults", "-no-user-config", "-display",
