@@ -50,7 +50,8 @@ int write_guest_poison(proto::PoisonPath path, uint64_t phys);
 
 // Trace/kmsg capture around one injection (TraceOps.cpp).
 void trace_clear();
-std::vector<std::string> trace_read();
+// The window's events so far (valid until the next trace_read() or trace_clear()).
+const std::vector<std::string>& trace_read();
 void kmsg_open();
 std::vector<std::string> kmsg_drain();
 

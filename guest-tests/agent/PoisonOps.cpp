@@ -103,12 +103,6 @@ void start_spinning(int cpu) {
     throw StepError("the AR consumer did not start spinning on cpu " + std::to_string(cpu), ETIMEDOUT);
 }
 
-bool trace_has(const std::vector<std::string>& lines, const std::string& event) {
-  for (auto& l : lines)
-    if (l.find(" " + event + ":") != std::string::npos) return true;
-  return false;
-}
-
 proto::Observed collected(std::vector<std::string> trace) {
   proto::Observed out;
   for (int i = 0; i < std::min(g_ncaught.load(), kMaxCaught); ++i)
@@ -163,8 +157,13 @@ void settle(const proto::CollectArgs& c) {
   const auto& entry = (*c.calls)[0];
   const auto& ret = (*c.calls)[1];
   auto quiet = [&] { return calls_returned(trace_read(), entry, ret) && !sigbus_queued(); };
-  int quiet_polls = 0;
-  wait_for([&] { return (quiet_polls = quiet() ? quiet_polls + 1 : 0) >= 2; }, c.settle_ms, 1);
+  int quiet_polls = 0;  // in a row
+  wait_for(
+      [&] {
+        quiet_polls = quiet() ? quiet_polls + 1 : 0;
+        return quiet_polls >= 2;
+      },
+      c.settle_ms, 1);
 }
 
 }  // namespace
@@ -174,7 +173,7 @@ void settle(const proto::CollectArgs& c) {
 // kernel reported.
 proto::Observed op_collect(const proto::CollectArgs& c) {
   const bool returned =
-      !c.wait_event || wait_for([&] { return trace_has(trace_read(), *c.wait_event); }, c.timeout_ms, 1);
+      !c.wait_event || wait_for([&] { return count_trace_events(trace_read(), *c.wait_event) > 0; }, c.timeout_ms, 1);
   wait_for([&] { return g_ncaught.load() >= c.signals; }, c.signals ? c.timeout_ms : 0, 1);
   settle(c);  // a late or an extra signal must still be seen
   g_spin.spin = false;

@@ -8,6 +8,7 @@
 // of the agent's threads, no signal of this window is still on its way. A kretprobe that
 // missed a return (maxactive) keeps the window open: settling then lasts its whole limit.
 #pragma once
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -33,22 +34,13 @@ inline bool calls_returned(const std::vector<std::string>& lines, std::string_vi
 // A signal mask field of /proc/<pid>/status ("SigPnd:\t0000000000000040"), or 0 when the
 // field is absent.
 inline uint64_t status_sigmask(std::string_view status, std::string_view field) {
-  const std::string key = std::string(field) + ":";
-  size_t at = 0;
-  while (status.compare(at, key.size(), key) != 0) {  // at a line start
-    at = status.find('\n', at);
-    if (at == std::string_view::npos) return 0;
-    ++at;
-  }
-  at += key.size();
-  while (at < status.size() && (status[at] == ' ' || status[at] == '\t')) ++at;
+  const std::string key = "\n" + std::string(field) + ":";
+  const std::string text = "\n" + std::string(status);  // the first line starts after a newline too
+  size_t at = text.find(key);
+  if (at == std::string::npos) return 0;
+  at = text.find_first_not_of(" \t", at + key.size());
   uint64_t v = 0;
-  for (; at < status.size(); ++at) {
-    const char c = status[at];
-    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (d < 0) break;
-    v = v << 4 | static_cast<uint64_t>(d);
-  }
+  if (at != std::string::npos) std::from_chars(text.data() + at, text.data() + text.size(), v, 16);
   return v;
 }
 

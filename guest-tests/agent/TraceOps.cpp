@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <sstream>
 
 #include "Ops.h"
 #include "Sysfs.h"
@@ -69,7 +68,7 @@ void trace_clear() {
   g_window.clear();
 }
 
-std::vector<std::string> trace_read() {
+const std::vector<std::string>& trace_read() {
   pipe_drain(true);
   return g_window;
 }

@@ -68,26 +68,41 @@ TEST(Subprocess, NothingTheCommandStartedOutlivesIt) {
   EXPECT_TRUE(gone_within(std::stoi(read_text_file(f)), std::chrono::seconds(3)));
 }
 
+namespace {
+// Shell that writes the last background job's pid to `pidfile` in one step (mv), so a
+// reader never sees half a number.
+std::string publish_bg_pid(const std::string& pidfile) {
+  return "echo $! > " + pidfile + ".tmp; mv " + pidfile + ".tmp " + pidfile;
+}
+
+// Forks a stand-in rig that runs `argv` through run_command(), waits until the command has
+// published its grandchild's pid in `pidfile`, SIGKILLs the rig, and returns that pid: -1
+// when it never appeared or was not running.
+pid_t grandchild_of_sigkilled_rig(const std::vector<std::string>& argv, const std::string& pidfile) {
+  std::filesystem::remove(pidfile);
+  const pid_t rig = ::fork();
+  if (rig < 0) return -1;
+  if (rig == 0) {
+    run_command(argv, std::chrono::seconds(600));
+    ::_exit(0);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!std::filesystem::exists(pidfile) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  pid_t g = std::filesystem::exists(pidfile) ? std::stoi(read_text_file(pidfile)) : -1;
+  if (g > 0 && !running(g)) g = -1;  // checked before the kill: after it, gone is the point
+  ::kill(rig, SIGKILL);
+  ::waitpid(rig, nullptr, 0);
+  return g;
+}
+}  // namespace
+
 // A SIGKILL of the rig cannot be caught: the reaper notices its parent died
 // (PR_SET_PDEATHSIG) and takes the command's whole group down.
 TEST(Subprocess, SigkilledRigLeavesNoChildBehind) {
   const std::string f = ::testing::TempDir() + "/orphan.pid";
-  std::filesystem::remove(f);
-  const pid_t rig = ::fork();
-  ASSERT_GE(rig, 0);
-  if (rig == 0) {
-    run_command({"/bin/sh", "-c", "sleep 300 & echo $! > " + f + ".tmp; mv " + f + ".tmp " + f + "; wait"},
-                std::chrono::seconds(600));
-    ::_exit(0);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!std::filesystem::exists(f) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_TRUE(std::filesystem::exists(f));
-  const pid_t g = std::stoi(read_text_file(f));
-  ASSERT_TRUE(running(g));
-  ::kill(rig, SIGKILL);
-  ::waitpid(rig, nullptr, 0);
+  const pid_t g = grandchild_of_sigkilled_rig({"/bin/sh", "-c", "sleep 300 & " + publish_bg_pid(f) + "; wait"}, f);
+  ASSERT_GT(g, 0) << "the command never published a running grandchild";
   EXPECT_TRUE(gone_within(g, std::chrono::seconds(3))) << "grandchild " << g << " outlived the SIGKILLed rig";
 }
 
@@ -97,25 +112,12 @@ TEST(Subprocess, SigkilledRigLeavesNoChildBehind) {
 // make's group, and whatever outlived SIGTERM there is left running for good.
 TEST(Subprocess, NestedReaperOutlivesTheOuterGroupAndKillsItsOwn) {
   const std::string f = ::testing::TempDir() + "/nested.pid";
-  std::filesystem::remove(f);
   // The inner command ignores SIGTERM (as a make stuck in its cleanup would), so only the
   // inner reaper's SIGKILL can end it.
-  const std::string inner = "trap '' TERM; sleep 300 & echo $! > " + f + ".tmp; mv " + f + ".tmp " + f + "; wait";
-  const pid_t rig = ::fork();
-  ASSERT_GE(rig, 0);
-  if (rig == 0) {
-    run_command({"/bin/sh", "-c", std::string(CXLRIG_REAPER_PATH) + " /bin/sh -c \"$0\"", inner},
-                std::chrono::seconds(600));
-    ::_exit(0);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!std::filesystem::exists(f) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_TRUE(std::filesystem::exists(f));
-  const pid_t g = std::stoi(read_text_file(f));
-  ASSERT_TRUE(running(g));
-  ::kill(rig, SIGKILL);
-  ::waitpid(rig, nullptr, 0);
+  const std::string inner = "trap '' TERM; sleep 300 & " + publish_bg_pid(f) + "; wait";
+  const pid_t g = grandchild_of_sigkilled_rig(
+      {"/bin/sh", "-c", std::string(CXLRIG_REAPER_PATH) + " /bin/sh -c \"$0\"", inner}, f);
+  ASSERT_GT(g, 0) << "the command never published a running grandchild";
   // The inner reaper's SIGTERM is ignored; its SIGKILL comes 3 s later.
   EXPECT_TRUE(gone_within(g, std::chrono::seconds(6))) << "grandchild " << g << " outlived the nested reapers";
   if (running(g)) ::kill(g, SIGKILL);  // a failed run leaves nothing behind either
