@@ -2,6 +2,9 @@
 
 #include <fstream>
 
+#include "ExitStatus.h"
+#include "TextFile.h"
+
 namespace cxlrig {
 
 using boost::asio::local::stream_protocol;
@@ -28,7 +31,16 @@ void QemuDirect::launch() {
 
 std::optional<std::string> QemuDirect::gone() {
   if (!proc_ || !proc_->exited()) return std::nullopt;
-  return "QEMU exited with code " + std::to_string(*proc_->exit_code());
+  // QEMU says why on stderr (an assertion, a -device it refused): its last line goes
+  // with the reason, so a report read without the artifacts still says it.
+  std::string why = "QEMU " + describe_wait_status(proc_->raw_status());
+  std::string tail;
+  try {
+    tail = last_log_line(read_text_file(logs_.qemu_output));
+  } catch (const std::exception&) {
+  }
+  if (!tail.empty()) why += " (qemu.log: " + tail + ")";
+  return why;
 }
 
 void QemuDirect::kill() noexcept {

@@ -31,7 +31,12 @@ QemuProcess::QemuProcess(boost::asio::io_context& ioc, const std::vector<std::st
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   std::error_code ec;
   child_ = bp::child(bp::exe = argv.at(0), bp::args = args, (bp::std_out & bp::std_err) > log_path, bp::std_in < bp::null,
-                     ioc, bp::on_exit = [this](int code, const std::error_code&) { exit_ = code; }, DieWithParent{}, ec);
+                     ioc, bp::on_exit =
+                         [this](int code, const std::error_code&) {
+                           // Boost stores the raw status before it calls this.
+                           raw_status_ = child_.native_exit_code();
+                           exit_ = code;
+                         }, DieWithParent{}, ec);
   if (ec) throw InfraError("cannot start " + argv.at(0) + ": " + ec.message());
   pid_ = child_.id();
 }
@@ -41,6 +46,7 @@ void QemuProcess::kill() {
     ::kill(-pid_, SIGKILL);
     std::error_code ec;
     child_.wait(ec);
+    raw_status_ = child_.native_exit_code();
     exit_ = child_.exit_code();
   }
   if (child_.valid() && child_.joinable()) {

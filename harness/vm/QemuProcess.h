@@ -18,7 +18,10 @@ class QemuProcess {
   QemuProcess(const QemuProcess&) = delete;
   QemuProcess& operator=(const QemuProcess&) = delete;
 
+  // Boost's folded exit code: WEXITSTATUS, or the signal number for a signalled QEMU.
   std::optional<int> exit_code() const { return exit_; }
+  // The wait status as waitpid() gave it (for describe_wait_status()); valid once exited().
+  int raw_status() const { return raw_status_; }
   bool exited() const { return exit_.has_value(); }
   int pid() const { return pid_; }
   void kill();  // SIGKILL to the whole group, then reap
@@ -26,6 +29,7 @@ class QemuProcess {
  private:
   boost::process::child child_;
   std::optional<int> exit_;
+  int raw_status_ = 0;
   int pid_ = 0;
 };
 

@@ -31,6 +31,25 @@ TEST(Abort, SigintLeavesNoQemuAndCompleteArtifacts) {
   for (auto a : {"console.log", "qmp.log", "agent.log", "junit.xml"}) EXPECT_TRUE(fs::exists(dir + "/" + a)) << a;
 }
 
+// QEMU dying under the rig (the OOM killer, an abort() in TCG) is infrastructure, and the
+// reason names the signal: Boost folds a signal into an "exit code", so an abort read
+// "QEMU exited with code 6". SIGKILL here, since an abort would dump QEMU's core.
+TEST(Abort, QemuKilledBySignalIsInfrastructureNamingTheSignal) {
+  auto dir = fresh_out_dir("qemu-killed");
+  bp::child c(CXLRIG_BIN, "run", "--out", dir, (bp::std_out & bp::std_err) > bp::null);
+  ASSERT_TRUE(wait_for_agent_op(dir, "load_modules", std::chrono::minutes(10))) << "the guest never came up";
+  const auto qemu = leftover_qemu(dir);
+  ASSERT_EQ(qemu.size(), 1u);
+  ::kill(qemu[0], SIGKILL);
+  ASSERT_TRUE(c.wait_for(std::chrono::seconds(60)));
+  EXPECT_EQ(c.exit_code(), 125);
+  auto res = load_results(dir);
+  ASSERT_FALSE(res.is_null());
+  EXPECT_NE(res["error"].get<std::string>().find("QEMU was killed by signal 9 (SIGKILL)"), std::string::npos)
+      << res["error"];
+  for (auto a : {"console.log", "qmp.log", "agent.log", "qemu.log", "junit.xml"}) EXPECT_TRUE(fs::exists(dir + "/" + a)) << a;
+}
+
 TEST(Abort, HungGuestTimesOutWith125) {
   // PID 1 = `busybox sleep 3600` (arguments after "--" go to init): the guest boots and
   // then never starts the agent.
