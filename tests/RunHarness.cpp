@@ -14,8 +14,11 @@ bool RunOutcome::has(const std::string& a) const { return fs::exists(out_dir + "
 
 std::string fresh_out_dir(const std::string& name) {
   std::string d = std::string(CXLRIG_TEST_RUNS) + "/" + name;
-  fs::remove_all(d);
   fs::create_directories(CXLRIG_TEST_RUNS);
+  if (fs::exists(d)) {
+    fs::remove_all(d + ".previous");
+    fs::rename(d, d + ".previous");
+  }
   return d;
 }
 

@@ -17,7 +17,8 @@ struct RunOutcome {
   bool has(const std::string& artifact) const;
 };
 
-// A fresh artifacts dir per test under build/test-runs/<name>.
+// A fresh artifacts dir per test under build/test-runs/<name>. The last run's dir is kept
+// as <name>.previous, so rerunning a test that failed does not erase what it left.
 std::string fresh_out_dir(const std::string& name);
 RunOutcome run_cxlrig(const std::vector<std::string>& args, const std::string& out_dir, int timeout_s = 900);
 nlohmann::json load_results(const std::string& out_dir);
