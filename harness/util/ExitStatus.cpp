@@ -3,6 +3,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "TextFile.h"
+
 namespace cxlrig {
 
 std::string describe_wait_status(int raw_status) {
@@ -17,11 +19,7 @@ std::string describe_wait_status(int raw_status) {
 }
 
 std::string last_log_line(const std::string& text, size_t max_chars) {
-  size_t end = text.find_last_not_of("\r\n \t");
-  if (end == std::string::npos) return "";
-  const size_t nl = text.find_last_of('\n', end);
-  const size_t begin = nl == std::string::npos ? 0 : nl + 1;
-  std::string line = text.substr(begin, end + 1 - begin);
+  std::string line = last_lines(text, 1);
   if (line.size() > max_chars) line = "..." + line.substr(line.size() - max_chars);
   return line;
 }

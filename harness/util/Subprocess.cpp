@@ -10,17 +10,13 @@
 
 #include "InputError.h"
 #include "Interrupt.h"
+#include "TextFile.h"
 
 namespace bp = boost::process;
 
 namespace cxlrig {
 
-std::string CommandResult::tail(size_t lines) const {
-  size_t pos = output.size();
-  if (pos && output[pos - 1] == '\n') --pos;
-  for (size_t n = 0; n < lines && pos != std::string::npos && pos > 0; ++n) pos = output.rfind('\n', pos - 1);
-  return output.substr(pos == std::string::npos || pos == 0 ? 0 : pos + 1);
-}
+std::string CommandResult::tail(size_t lines) const { return last_lines(output, lines); }
 
 std::string find_program(const std::string& name) {
   if (name.find('/') != std::string::npos) return name;

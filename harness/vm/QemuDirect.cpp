@@ -31,16 +31,18 @@ void QemuDirect::launch() {
 
 std::optional<std::string> QemuDirect::gone() {
   if (!proc_ || !proc_->exited()) return std::nullopt;
+  if (gone_) return gone_;
   // QEMU says why on stderr (an assertion, a -device it refused): its last line goes
-  // with the reason, so a report read without the artifacts still says it.
-  std::string why = "QEMU " + describe_wait_status(proc_->raw_status());
-  std::string tail;
+  // with the reason, so a report read without the artifacts still says it. Worked out
+  // once: the wait loops ask again until they stop.
+  gone_ = "QEMU " + describe_wait_status(proc_->raw_status());
   try {
-    tail = last_log_line(read_text_file(logs_.qemu_output));
-  } catch (const std::exception&) {
+    const std::string tail = last_log_line(read_text_file(logs_.qemu_output));
+    if (!tail.empty()) *gone_ += " (qemu.log: " + tail + ")";
+  } catch (const std::exception& e) {
+    *gone_ += std::string(" (") + e.what() + ")";
   }
-  if (!tail.empty()) why += " (qemu.log: " + tail + ")";
-  return why;
+  return gone_;
 }
 
 void QemuDirect::kill() noexcept {

@@ -3,6 +3,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "QemuProcess.h"
@@ -29,6 +30,7 @@ class QemuDirect : public VmBackend {
   boost::asio::local::stream_protocol::acceptor qmp_acc_;
   std::unique_ptr<QemuProcess> proc_;
   std::unique_ptr<QmpClient> qmp_;
+  std::optional<std::string> gone_;  // why QEMU is gone, once it is
 };
 
 }  // namespace cxlrig

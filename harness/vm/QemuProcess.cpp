@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/process.hpp>
@@ -32,27 +33,30 @@ QemuProcess::QemuProcess(boost::asio::io_context& ioc, const std::vector<std::st
   std::error_code ec;
   child_ = bp::child(bp::exe = argv.at(0), bp::args = args, (bp::std_out & bp::std_err) > log_path, bp::std_in < bp::null,
                      ioc, bp::on_exit =
-                         [this](int code, const std::error_code&) {
+                         [this](int, const std::error_code&) {
                            // Boost stores the raw status before it calls this.
-                           raw_status_ = child_.native_exit_code();
-                           exit_ = code;
+                           status_ = child_.native_exit_code();
                          }, DieWithParent{}, ec);
   if (ec) throw InfraError("cannot start " + argv.at(0) + ": " + ec.message());
   pid_ = child_.id();
 }
 
 void QemuProcess::kill() {
-  if (pid_ > 0 && !exit_) {
+  if (pid_ > 0 && !status_) {
     ::kill(-pid_, SIGKILL);
     std::error_code ec;
     child_.wait(ec);
-    raw_status_ = child_.native_exit_code();
-    exit_ = child_.exit_code();
+    status_ = child_.native_exit_code();
   }
   if (child_.valid() && child_.joinable()) {
     std::error_code ec;
     child_.wait(ec);
   }
+}
+
+std::optional<int> QemuProcess::exit_code() const {
+  if (!status_) return std::nullopt;
+  return WIFEXITED(*status_) ? WEXITSTATUS(*status_) : WTERMSIG(*status_);
 }
 
 QemuProcess::~QemuProcess() { kill(); }

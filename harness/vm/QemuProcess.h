@@ -19,17 +19,16 @@ class QemuProcess {
   QemuProcess& operator=(const QemuProcess&) = delete;
 
   // Boost's folded exit code: WEXITSTATUS, or the signal number for a signalled QEMU.
-  std::optional<int> exit_code() const { return exit_; }
-  // The wait status as waitpid() gave it (for describe_wait_status()); valid once exited().
-  int raw_status() const { return raw_status_; }
-  bool exited() const { return exit_.has_value(); }
+  std::optional<int> exit_code() const;
+  // The wait status as waitpid() gave it (for describe_wait_status()); 0 until exited().
+  int raw_status() const { return status_.value_or(0); }
+  bool exited() const { return status_.has_value(); }
   int pid() const { return pid_; }
   void kill();  // SIGKILL to the whole group, then reap
 
  private:
   boost::process::child child_;
-  std::optional<int> exit_;
-  int raw_status_ = 0;
+  std::optional<int> status_;  // the raw wait status, once reaped
   int pid_ = 0;
 };
 
