@@ -91,7 +91,9 @@ TEST(Nightly, TwoNightsReportThePlantedRegressionEverywhere) {
   for (auto& c : night2["cells"]) {
     const bool rig = c["kernel"] == "rig-7.3.4";
     EXPECT_EQ(c["status"], rig ? "fail" : "pass") << c["key"];
-    if (rig) EXPECT_EQ(c["kernel_id"]["patches"], nlohmann::json::array({"fsdev-offset-from-first-range.patch"}));
+    if (rig) {
+      EXPECT_EQ(c["kernel_id"]["patches"], nlohmann::json::array({"fsdev-offset-from-first-range.patch"}));
+    }
   }
 
   // JUnit: the row is a failing testcase of the rig cell's suite.
