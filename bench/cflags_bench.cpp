@@ -1,0 +1,180 @@
+// The compile floor of a built kernel config, and what compiler flags would change of it.
+// kbuild's own command lines (the .cmd files of an object dir `cxlrig kernel build` made)
+// are compiled again for every Nth kernel object: the compile and its objtool pass, without
+// ccache, into a scratch dir (the object dir is never written). With flags, each object is
+// compiled with and without them, in alternating order from pass to pass, so a drift of the
+// machine falls on both. CPU is the children's rusage (user + sys).
+// The aim is issue 13's: a 300 s full build on this machine's cores holds 300 s x cores of
+// CPU, and the whole build's compile, at the sampled rate, has to fit in it.
+// Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [-- FLAG...]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "Subprocess.h"
+#include "TextFile.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Compile {
+  std::string target;  // kernel/fork.o, relative to the object dir
+  std::string command;
+};
+
+std::vector<std::string> words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> w;
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
+// `savedcmd_kernel/fork.o := ccache gcc ... -c -o kernel/fork.o SRC ; objtool ... kernel/fork.o`
+// (scripts/Makefile.lib's cmd_and_fixdep). Only kernel objects: host tools have no
+// -D__KERNEL__, and ld -r / ar lines no -c.
+std::optional<Compile> kernel_compile(const fs::path& cmd_file) {
+  const std::string text = cxlrig::read_text_file(cmd_file.string());
+  const std::string line = text.substr(0, text.find('\n'));
+  const auto assign = line.find(" := ");
+  if (line.rfind("savedcmd_", 0) != 0 || assign == std::string::npos) return std::nullopt;
+  Compile c{line.substr(9, assign - 9), line.substr(assign + 4)};
+  if (c.target.size() < 3 || c.target.substr(c.target.size() - 2) != ".o") return std::nullopt;
+  if (c.command.find(" -D__KERNEL__ ") == std::string::npos || c.command.find(" -c ") == std::string::npos)
+    return std::nullopt;
+  if (c.command.rfind("ccache ", 0) == 0) c.command.erase(0, 7);
+  return c;
+}
+
+// The same command writing to `scratch` (object and depfile), with `flags` before -c, after
+// kbuild's own (a later -O wins over the kernel's).
+std::string retargeted(const Compile& c, const std::string& scratch, const std::vector<std::string>& flags) {
+  std::string out;
+  bool flags_done = flags.empty();
+  for (const auto& w : words(c.command)) {
+    std::string x = w;
+    if (x == c.target) x = scratch;
+    else if (x.rfind("-Wp,-MMD,", 0) == 0) x = "-Wp,-MMD," + scratch + ".d";
+    if (!flags_done && x == "-c") {
+      for (const auto& f : flags) out += f + " ";
+      flags_done = true;
+    }
+    out += x + " ";
+  }
+  return out;
+}
+
+double children_cpu() {
+  rusage u{};
+  getrusage(RUSAGE_CHILDREN, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
+
+double cpu_of(const std::string& objdir, const std::string& command, const std::string& target) {
+  const double before = children_cpu();
+  const auto r = cxlrig::run_command({"/bin/sh", "-c", command}, std::chrono::minutes(10), objdir);
+  if (r.exit_code != 0) throw std::runtime_error("compiling " + target + " failed:\n" + r.tail(20));
+  return children_cpu() - before;
+}
+
+int usage(const char* argv0, const std::string& why) {
+  std::fprintf(stderr, "%s\nusage: %s OBJDIR [--every N] [--passes P] [-- FLAG...]\n"
+                       "  OBJDIR: an object dir of `cxlrig kernel build` (CACHE/kbuild/obj-*)\n",
+               why.c_str(), argv0);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(argv[0], "no OBJDIR");
+  const fs::path objdir = fs::absolute(argv[1]);
+  size_t every = 18, passes = 3;
+  std::vector<std::string> flags;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") {
+      flags.assign(argv + i + 1, argv + argc);
+      break;
+    }
+    if ((a == "--every" || a == "--passes") && i + 1 < argc) {
+      const long v = std::atol(argv[++i]);
+      if (v < 1) return usage(argv[0], a + " must be a positive number, not " + argv[i]);
+      (a == "--every" ? every : passes) = size_t(v);
+    } else {
+      return usage(argv[0], "unknown argument " + a);
+    }
+  }
+  if (!fs::is_directory(objdir)) return usage(argv[0], objdir.string() + " is not a directory");
+
+  std::vector<fs::path> cmd_files;
+  for (const auto& e : fs::recursive_directory_iterator(objdir)) {
+    const std::string name = e.path().filename().string();
+    if (e.is_regular_file() && name.size() > 6 && name[0] == '.' && name.ends_with(".o.cmd"))
+      cmd_files.push_back(e.path());
+  }
+  std::sort(cmd_files.begin(), cmd_files.end());  // the same sample on every run
+  std::vector<Compile> all;
+  for (const auto& f : cmd_files)
+    if (auto c = kernel_compile(f)) all.push_back(*c);
+  if (all.empty())
+    return usage(argv[0], "no kernel object's .cmd file under " + objdir.string() + ": build it first");
+  std::vector<Compile> sample;
+  for (size_t i = every - 1; i < all.size(); i += every) sample.push_back(all[i]);
+  if (sample.empty()) sample.push_back(all.front());
+
+  const fs::path scratch = fs::temp_directory_path() / "cxlrig-cflags-bench";
+  fs::create_directories(scratch);
+  double base = 0, with = 0;
+  try {
+    for (size_t p = 0; p < passes; ++p) {
+      for (size_t i = 0; i < sample.size(); ++i) {
+        const std::string obj = (scratch / ("o" + std::to_string(i) + ".o")).string();
+        const std::string plain = retargeted(sample[i], obj, {});
+        if (flags.empty()) {
+          base += cpu_of(objdir, plain, sample[i].target);
+          continue;
+        }
+        const std::string flagged = retargeted(sample[i], obj, flags);
+        if (p % 2 == 0) {
+          base += cpu_of(objdir, plain, sample[i].target);
+          with += cpu_of(objdir, flagged, sample[i].target);
+        } else {
+          with += cpu_of(objdir, flagged, sample[i].target);
+          base += cpu_of(objdir, plain, sample[i].target);
+        }
+      }
+      std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    fs::remove_all(scratch);
+    return 1;
+  }
+  fs::remove_all(scratch);
+
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const double aim = 300.0 * cores;
+  const double per = base / passes / sample.size();
+  std::printf("kernel objects in %s: %zu; sampled every %zu: %zu, %zu passes\n", objdir.c_str(), all.size(), every,
+              sample.size(), passes);
+  std::printf("%-52s %10s %10s %6s\n", "figure", "value", "aim", "ratio");
+  std::printf("%-52s %9.3fs\n", "CPU per object (compile + objtool, no ccache)", per);
+  std::printf("%-52s %9.0fs %9.0fs %6.2f\n", "the whole build's compiles at that rate (core-s)", per * all.size(), aim,
+              per * all.size() / aim);
+  if (!flags.empty()) {
+    std::string joined;
+    for (const auto& f : flags) joined += (joined.empty() ? "" : " ") + f;
+    const double per_with = with / passes / sample.size();
+    std::printf("%-52s %9.3fs %10s %6.3f\n", ("CPU per object with " + joined).c_str(), per_with, "base",
+                per_with / per);
+  }
+  return 0;
+}
