@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -19,7 +20,6 @@
 #include <vector>
 
 #include "Subprocess.h"
-#include "TextFile.h"
 
 namespace fs = std::filesystem;
 
@@ -41,12 +41,13 @@ std::vector<std::string> words(const std::string& s) {
 // (scripts/Makefile.lib's cmd_and_fixdep). Only kernel objects: host tools have no
 // -D__KERNEL__, and ld -r / ar lines no -c.
 std::optional<Compile> kernel_compile(const fs::path& cmd_file) {
-  const std::string text = cxlrig::read_text_file(cmd_file.string());
-  const std::string line = text.substr(0, text.find('\n'));
+  std::ifstream in(cmd_file);  // the command is the first line; the rest are its dependencies
+  std::string line;
+  std::getline(in, line);
   const auto assign = line.find(" := ");
   if (line.rfind("savedcmd_", 0) != 0 || assign == std::string::npos) return std::nullopt;
   Compile c{line.substr(9, assign - 9), line.substr(assign + 4)};
-  if (c.target.size() < 3 || c.target.substr(c.target.size() - 2) != ".o") return std::nullopt;
+  if (!c.target.ends_with(".o")) return std::nullopt;
   if (c.command.find(" -D__KERNEL__ ") == std::string::npos || c.command.find(" -c ") == std::string::npos)
     return std::nullopt;
   if (c.command.rfind("ccache ", 0) == 0) c.command.erase(0, 7);
@@ -137,19 +138,14 @@ int main(int argc, char** argv) {
     for (size_t p = 0; p < passes; ++p) {
       for (size_t i = 0; i < sample.size(); ++i) {
         const std::string obj = (scratch / ("o" + std::to_string(i) + ".o")).string();
-        const std::string plain = retargeted(sample[i], obj, {});
-        if (flags.empty()) {
-          base += cpu_of(objdir, plain, sample[i].target);
-          continue;
-        }
-        const std::string flagged = retargeted(sample[i], obj, flags);
-        if (p % 2 == 0) {
-          base += cpu_of(objdir, plain, sample[i].target);
-          with += cpu_of(objdir, flagged, sample[i].target);
-        } else {
-          with += cpu_of(objdir, flagged, sample[i].target);
-          base += cpu_of(objdir, plain, sample[i].target);
-        }
+        struct Run {
+          std::string command;
+          double* cpu;
+        };
+        std::vector<Run> runs = {{retargeted(sample[i], obj, {}), &base}};
+        if (!flags.empty()) runs.push_back({retargeted(sample[i], obj, flags), &with});
+        if (p % 2) std::reverse(runs.begin(), runs.end());
+        for (const auto& r : runs) *r.cpu += cpu_of(objdir, r.command, sample[i].target);
       }
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }
