@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "BuildEnvironment.h"
 #include "GitTree.h"
 #include "JsonFile.h"
 #include "Sha256.h"
@@ -307,11 +308,9 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
                                             : patched_copy(tree.string(), o.patches, base + "/src-" + tree_id, obj, k.build_log);
 
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  // CCACHE_DEPEND: ccache hashes the compiler's own -MD output instead of running the
-  // preprocessor a second time, so a cold cache costs almost nothing over plain gcc.
-  std::vector<std::string> make = {"env", "CCACHE_DIR=" + o.cache_dir + "/ccache", "CCACHE_DEPEND=1",
-                                   "KBUILD_BUILD_TIMESTAMP=2000-01-01", "KBUILD_BUILD_USER=cxlrig",
-                                   "KBUILD_BUILD_HOST=cxlrig", "make", "-C", src, "O=" + obj, "-j" + std::to_string(jobs)};
+  std::vector<std::string> make = {"env"};
+  for (auto& e : kernel_build_environment(build_environment_inputs(o.cache_dir + "/ccache"))) make.push_back(e);
+  make.insert(make.end(), {"make", "-C", src, "O=" + obj, "-j" + std::to_string(jobs)});
   if (!find_program("ccache").empty()) make.push_back("CC=ccache gcc");
   TtyStatus status;
   const std::string stats_file = base + "/stats-" + k.config_hash + ".json";

@@ -1,0 +1,32 @@
+#include "BuildEnvironment.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace cxlrig {
+
+std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& in) {
+  // CCACHE_DEPEND: ccache hashes the compiler's own -MD output instead of running the
+  // preprocessor a second time, so a cold cache costs almost nothing over plain gcc.
+  std::vector<std::string> env = {"CCACHE_DIR=" + in.ccache_dir, "CCACHE_DEPEND=1", "KBUILD_BUILD_TIMESTAMP=2000-01-01",
+                                  "KBUILD_BUILD_USER=cxlrig", "KBUILD_BUILD_HOST=cxlrig"};
+  if (!in.thp_preload.empty()) {
+    const bool other = in.ld_preload && !in.ld_preload->empty();
+    env.push_back("LD_PRELOAD=" + in.thp_preload + (other ? ":" + *in.ld_preload : ""));
+  }
+  // Tunables are colon-separated and the last setting of one wins: ours goes last.
+  const bool other = in.glibc_tunables && !in.glibc_tunables->empty();
+  env.push_back("GLIBC_TUNABLES=" + (other ? *in.glibc_tunables + ":" : std::string()) + "glibc.malloc.hugetlb=1");
+  return env;
+}
+
+BuildEnvironmentInputs build_environment_inputs(const std::string& ccache_dir) {
+  BuildEnvironmentInputs in;
+  in.ccache_dir = ccache_dir;
+  if (std::filesystem::exists(CXLRIG_THP_PRELOAD_PATH)) in.thp_preload = CXLRIG_THP_PRELOAD_PATH;
+  if (const char* v = std::getenv("LD_PRELOAD")) in.ld_preload = v;
+  if (const char* v = std::getenv("GLIBC_TUNABLES")) in.glibc_tunables = v;
+  return in;
+}
+
+}  // namespace cxlrig

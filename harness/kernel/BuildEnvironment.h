@@ -1,0 +1,29 @@
+// The environment `make` runs in for a kernel build, as `env` arguments (NAME=value):
+// - ccache in depend mode, its cache under the rig's;
+// - fixed KBUILD_BUILD_{TIMESTAMP,USER,HOST}, so a rebuilt file gives the same object and
+//   ccache hits survive from build to build;
+// - transparent huge pages for the compilers' heaps: LD_PRELOAD of cxlrig-thp-preload.so
+//   (ThpPreload.c says why and what it saved) and glibc's glibc.malloc.hugetlb=1 tunable.
+//   A user's own LD_PRELOAD and GLIBC_TUNABLES are kept, after and before ours.
+// Pure: the caller passes what it read from its own environment.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxlrig {
+
+struct BuildEnvironmentInputs {
+  std::string ccache_dir;
+  std::string thp_preload;                   // the library's path; empty: none
+  std::optional<std::string> ld_preload;     // the rig's own $LD_PRELOAD
+  std::optional<std::string> glibc_tunables;  // the rig's own $GLIBC_TUNABLES
+};
+
+std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& in);
+
+// The inputs from this process's environment, with the preload built beside the rig
+// (empty when it is missing: the build then runs without it).
+BuildEnvironmentInputs build_environment_inputs(const std::string& ccache_dir);
+
+}  // namespace cxlrig

@@ -1,0 +1,42 @@
+#include "BuildEnvironment.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace cxlrig;
+
+namespace {
+std::string value_of(const std::vector<std::string>& env, const std::string& name) {
+  for (auto& e : env)
+    if (e.rfind(name + "=", 0) == 0) return e.substr(name.size() + 1);
+  return "<unset>";
+}
+}  // namespace
+
+TEST(BuildEnvironment, CcacheAndFixedBuildIdentity) {
+  auto env = kernel_build_environment({"/c/ccache", "", std::nullopt, std::nullopt});
+  EXPECT_EQ(value_of(env, "CCACHE_DIR"), "/c/ccache");
+  EXPECT_EQ(value_of(env, "CCACHE_DEPEND"), "1");
+  EXPECT_EQ(value_of(env, "KBUILD_BUILD_TIMESTAMP"), "2000-01-01");
+  EXPECT_EQ(value_of(env, "KBUILD_BUILD_HOST"), "cxlrig");
+}
+
+TEST(BuildEnvironment, HugePagesForTheCompilersHeaps) {
+  auto env = kernel_build_environment({"/c", "/rig/cxlrig-thp-preload.so", std::nullopt, std::nullopt});
+  EXPECT_EQ(value_of(env, "LD_PRELOAD"), "/rig/cxlrig-thp-preload.so");
+  EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1");
+}
+
+TEST(BuildEnvironment, KeepsTheUsersPreloadAndTunables) {
+  auto env = kernel_build_environment({"/c", "/rig/p.so", std::string("/usr/lib/libfoo.so"), std::string("glibc.malloc.check=3")});
+  EXPECT_EQ(value_of(env, "LD_PRELOAD"), "/rig/p.so:/usr/lib/libfoo.so");
+  // The last setting of a tunable wins, so ours goes after the user's.
+  EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "glibc.malloc.check=3:glibc.malloc.hugetlb=1");
+}
+
+TEST(BuildEnvironment, NoPreloadWhenTheLibraryIsMissing) {
+  auto env = kernel_build_environment({"/c", "", std::string("/usr/lib/libfoo.so"), std::string("")});
+  EXPECT_EQ(value_of(env, "LD_PRELOAD"), "<unset>") << "the user's own LD_PRELOAD is inherited as it is";
+  EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1");
+}
