@@ -3,7 +3,7 @@
 // prints the median boot phase (QEMU start to the agent's ready event) and total wall,
 // with the saving against the baseline. The run's own --kernel-arg list is the variant.
 //
-// Usage: cxlrig_boot_bench [N] [-- run args...]   (e.g. -- --kernel-image bzImage --modules DIR)
+// Usage: cxlrig_boot_bench [N] [-- run args...]   (e.g. -- --kernel-image K/vmlinux --modules DIR)
 #include <chrono>
 #include <cstdio>
 #include <filesystem>

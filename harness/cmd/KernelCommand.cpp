@@ -15,7 +15,7 @@ int kernel_build_command(KernelBuildOptions o) {
   try {
     BuiltKernel k = build_kernel(o, std::cerr);
     std::cout << k.to_json().dump(2) << "\n";
-    std::cout << "run it: cxlrig run --kernel-image " << k.bzimage
+    std::cout << "run it: cxlrig run --kernel-image " << k.image
               << (k.modules_dir.empty() ? "" : " --modules " + k.modules_dir) << "\n";
     return kExitPass;
   } catch (const KernelBuildError& e) {

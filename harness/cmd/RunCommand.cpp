@@ -65,14 +65,14 @@ KernelImage pick_kernel(const RunOptions& o, const std::string& cache, const Ker
     BuiltKernel b;
     try {
       b = build_kernel({o.kernel_tree, o.variant, o.kernel_configs, o.kernel_patches, o.jobs, cache, data_dir(), o.rebuild,
-                        o.build_via_copy},
+                        o.build_via_copy, parse_boot_mode(o.boot) == BootMode::kBzImage},
                        std::cerr);
     } catch (const KernelBuildError& e) {
       keep_log(e.log());
       throw;
     }
     keep_log(b.build_log);
-    KernelImage k = KernelStore::user(b.bzimage, b.modules_dir);
+    KernelImage k = KernelStore::user(b.image, b.modules_dir);
     k.source = "built";
     k.abi = b.release;
     r.capabilities["kernel_build"] = b.to_json();

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   // Which kernel, and how the guest runs: `run`, `bisect`, the bisect step and `kernel info`.
   auto add_kernel_vm_options = [](CLI::App* c, RunOptions& ro) {
     c->add_option("--kernel", ro.kernel_series, "Packaged kernel: a series locked in images/kernels.lock.json (7.3, 6.12), or any kernel on the mirror by version or ABI (7.2.6, 7.2.6+deb13-amd64; see `cxlrig kernels available`)");
-    c->add_option("--kernel-image", ro.kernel_image, "A kernel you built (bzImage) instead of a packaged one");
+    c->add_option("--kernel-image", ro.kernel_image, "A kernel you built (bzImage, or vmlinux with CONFIG_PVH) instead of a packaged one");
     c->add_option("--modules", ro.modules_dir, "lib/modules/VERSION dir for --kernel-image (omit if all built in)");
     c->add_option("--kernel-tree", ro.kernel_tree, "Build this kernel tree (cxlrig kernel build) and run it");
     c->add_option("--variant", ro.variant, "Config variant for --kernel-tree: base, debug, kasan, kcsan")
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     c->add_flag("--locked", ro.locked_only, "Fail (exit 125) if the locked kernel version is gone from the mirror");
     c->add_option("--topology", ro.topology, "Topology name (qemu-configs/) or file; default: the scenario's");
     c->add_option("--accel", ro.accel, "auto, kvm or tcg")->capture_default_str()->check(CLI::IsMember({"auto", "kvm", "tcg"}));
-    c->add_option("--boot", ro.boot, "How QEMU enters the kernel: pvh (the vmlinux inside the bzImage, decompressed once on the host), bzimage (its own decompressor), or auto (pvh where the kernel has CONFIG_PVH)")
+    c->add_option("--boot", ro.boot, "How QEMU enters the kernel: pvh (a vmlinux, or the one inside a bzImage, decompressed once on the host), bzimage (its own decompressor; with --kernel-tree the bzImage is built), or auto (pvh where the kernel has CONFIG_PVH)")
         ->capture_default_str()->check(CLI::IsMember({"auto", "pvh", "bzimage"}));
     c->add_option("--qemu", ro.qemu, "QEMU binary")->capture_default_str();
     c->add_option("--backend", ro.backend, "qemu (QEMU as our child) or libvirt (a transient libvirt domain)")
@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   kbuild->add_option("--config", kb.fragments, "More config fragments, applied after the variant's (repeatable)");
   kbuild->add_option("--patch", kb.patches, "A patch to apply to a copy of the tree (the tree is never touched; repeatable)");
   kbuild->add_flag("--rebuild", kb.rebuild, "Run make even when this commit and config were built before (kept kernels are reused otherwise)");
+  kbuild->add_flag("--bzimage", kb.bzimage, "Build arch/x86/boot/bzImage too and deliver that (default: vmlinux, entered through PVH, where the config has CONFIG_PVH)");
   kbuild->add_option("--cache", kb.cache_dir, "Cache dir (default $CXLRIG_CACHE or ~/.cache/cxlrig)");
   std::string src_series, src_into, src_cache;
   auto* ksource = kernel->add_subcommand("source", "Fetch and unpack Debian's linux-source-SERIES (not installed)");

@@ -22,8 +22,10 @@ struct BootEntry {
   nlohmann::json to_json() const;
 };
 
-// The ELF is cached as <cache_dir>/pvh/<sha256 of the image's path, size, mtime>.elf
-// (written atomically, the newest few kept), and an image without the entry as .no-pvh.
+// An ELF image (a vmlinux) is entered through PVH as it is, or refused with an InputError
+// naming the reason (no PVH note; --boot bzimage). A bzImage's ELF is cached as
+// <cache_dir>/pvh/<sha256 of the image's path, size, mtime>.elf (written atomically, the
+// newest few kept), and an image without the entry as .no-pvh.
 // kPvh on an image that cannot be entered that way is an InputError on --boot naming the
 // reason; kAuto falls back to the bzImage and says why.
 BootEntry choose_boot_entry(const std::string& image, const std::string& cache_dir, BootMode mode);

@@ -174,3 +174,35 @@ TEST(BootEntry, FallsBackToTheBzImageOrRefusesPvhWhenAsked) {
   EXPECT_EQ(choose_boot_entry(img, (t.p / "cache").string(), BootMode::kBzImage).entry, "bzimage");
   EXPECT_THROW(parse_boot_mode("elf"), InputError);
 }
+
+// What `cxlrig kernel build` delivers: a vmlinux is entered as it is, with nothing cached.
+TEST(BootEntry, AVmlinuxIsEnteredThroughPvhAsItIs) {
+  TempDir t;
+  const std::string img = write(t.p / "vmlinux", elf_with_notes(kPvhNote));
+  for (auto mode : {BootMode::kAuto, BootMode::kPvh}) {
+    auto b = choose_boot_entry(img, (t.p / "cache").string(), mode);
+    EXPECT_EQ(b.entry, "pvh");
+    EXPECT_EQ(b.kernel, img);
+  }
+  EXPECT_FALSE(fs::exists(t.p / "cache"));
+}
+
+TEST(BootEntry, AVmlinuxWithoutPvhOrAskedForAsABzImageIsRefused) {
+  TempDir t;
+  const std::string img = write(t.p / "vmlinux", elf_with_notes(kPvhNote));
+  try {
+    choose_boot_entry(img, (t.p / "cache").string(), BootMode::kBzImage);
+    ADD_FAILURE() << "--boot bzimage on a vmlinux must be refused";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "--boot");
+    EXPECT_NE(std::string(e.what()).find("arch/x86/boot/bzImage"), std::string::npos) << e.what();
+  }
+  const std::string no_pvh = write(t.p / "vmlinux-no-pvh", elf_with_notes(note("Xen", 6, "linux")));
+  try {
+    choose_boot_entry(no_pvh, (t.p / "cache").string(), BootMode::kAuto);
+    ADD_FAILURE() << "a vmlinux without the PVH note cannot be booted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "--kernel-image");
+    EXPECT_NE(std::string(e.what()).find("CONFIG_PVH"), std::string::npos) << e.what();
+  }
+}

@@ -227,7 +227,7 @@ nlohmann::json BuiltKernel::to_json() const {
     if (v.kind == KconfigVerdict::kAbsentFromTree) absent.push_back(v.option);
     if (v.kind == KconfigVerdict::kNotStuck) not_stuck.push_back({{"option", v.option}, {"reason", v.reason}});
   }
-  return {{"bzimage", bzimage}, {"modules_dir", modules_dir}, {"commit", commit}, {"config_hash", config_hash},
+  return {{"image", image}, {"modules_dir", modules_dir}, {"commit", commit}, {"config_hash", config_hash},
           {"result_dir", result_dir}, {"build_log", build_log}, {"release", release}, {"reused", reused},
           {"seconds", seconds}, {"objects", objects}, {"patches", patches}, {"rig_modules", rig_modules},
           {"kconfig_absent_from_tree", absent}, {"kconfig_not_stuck", not_stuck}};
@@ -279,10 +279,16 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   // Only a clean commit names its source exactly; anything else is rebuilt (incrementally).
   const bool exact = !k.commit.empty() && k.commit.find("-dirty-") == std::string::npos;
   k.result_dir = base + "/" + (exact ? k.commit : "worktree-" + tree_id) + "-" + k.config_hash;
-  k.bzimage = k.result_dir + "/bzImage";
   k.build_log = k.result_dir + "/build.log";
-  if (exact && !o.rebuild && fs::exists(k.result_dir + "/kernel.json")) {
-    nlohmann::json j = read_json_file(k.result_dir + "/kernel.json", "kernel.json", "delete " + k.result_dir);
+  const nlohmann::json built_before = exact && !o.rebuild && fs::exists(k.result_dir + "/kernel.json")
+                                          ? read_json_file(k.result_dir + "/kernel.json", "kernel.json", "delete " + k.result_dir)
+                                          : nlohmann::json();
+  // Reused when it holds the image this build would deliver (a kernel.json of an older rig
+  // names none: rebuilt, incrementally).
+  const std::string image_before = built_before.is_object() ? built_before.value("image", "") : "";
+  if (!image_before.empty() && (!o.bzimage || image_before.ends_with("/bzImage"))) {
+    const auto& j = built_before;
+    k.image = image_before;
     k.modules_dir = j.value("modules_dir", "");
     k.release = j.value("release", "");
     k.objects = j.value("objects", size_t{0});
@@ -390,15 +396,23 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
 
   const auto compile_t0 = std::chrono::steady_clock::now();
   const size_t before = objects_in_log(read_text_file(k.build_log));
-  auto m = final_config.find("MODULES");
-  const bool modules = m != final_config.end() && m->second == "y";
+  auto option = [&](const char* name) {
+    auto it = final_config.find(name);
+    return it != final_config.end() && it->second == "y";
+  };
+  const bool modules = option("MODULES");
+  // vmlinux where QEMU can enter it through PVH: the bzImage's setup code and compressed
+  // loader are 37 objects, and an objcopy, a gzip and two links after every vmlinux link.
+  const std::string target = option("PVH") && !o.bzimage ? "vmlinux" : "bzImage";
   // One make for both: each invocation walks the whole tree (~5 s here) before it knows
   // there is nothing to do.
-  step(modules ? "bzImage modules" : "bzImage", with(modules ? std::vector<std::string>{"bzImage", "modules"}
-                                                              : std::vector<std::string>{"bzImage"}),
-       watch_objects("bzImage"));
+  std::vector<std::string> targets = {target};
+  if (modules) targets.push_back("modules");
+  step(target + (modules ? " modules" : ""), with(targets), watch_objects(target));
   k.release = chomp(read_text_file(obj + "/include/config/kernel.release"));
-  fs::copy_file(obj + "/arch/x86/boot/bzImage", k.bzimage, fs::copy_options::overwrite_existing);
+  k.image = k.result_dir + "/" + target;
+  fs::copy_file(target == "bzImage" ? obj + "/arch/x86/boot/bzImage" : obj + "/vmlinux", k.image,
+                fs::copy_options::overwrite_existing);
   fs::copy_file(obj + "/.config", k.result_dir + "/config", fs::copy_options::overwrite_existing);
   if (modules) {
     step("modules_install", with({"modules_install", "INSTALL_MOD_PATH=" + k.result_dir + "/mods", "INSTALL_MOD_STRIP=1"}));
@@ -427,7 +441,7 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   if (!last.is_object() || k.objects >= last.value("objects", size_t{0}))
     std::ofstream(stats_file) << nlohmann::json{{"objects", k.objects}, {"compile_seconds", compile_s}}.dump() << "\n";
   progress << "kernel: built " << k.release << " in " << static_cast<int>(k.seconds) << " s (" << k.objects
-           << " objects): " << k.bzimage << "\n";
+           << " objects): " << k.image << "\n";
   return k;
 }
 

@@ -1,5 +1,8 @@
 // `cxlrig kernel build`: a kernel tree built out of tree with the rig's config fragments
-// (images/kconfig/), incrementally. One object dir per (tree, config, patches) is reused
+// (images/kconfig/), incrementally. What it delivers to boot is vmlinux itself where the
+// config has CONFIG_PVH (QEMU enters it through PVH, BootEntry.h), so neither the build nor
+// a run spends time on the bzImage's setup code, compression and decompressor; the
+// bzImage is built when the config cannot be entered that way, or when asked for. One object dir per (tree, config, patches) is reused
 // across commits, so a bisect step recompiles only what changed (with ccache when
 // installed); finished kernels are kept per (commit, config, patches) and reused as they
 // are. Patches (a race scenario's window, a candidate fix) are applied to a hard-linked
@@ -30,10 +33,11 @@ struct KernelBuildOptions {
   // Build from the shared patched copy even with no patches, so that going from a race's
   // window build to the same kernel without it (--no-window) is incremental, not cold.
   bool via_copy = false;
+  bool bzimage = false;                  // also build arch/x86/boot/bzImage, and boot that (--boot bzimage)
 };
 
 struct BuiltKernel {
-  std::string bzimage;
+  std::string image;        // what QEMU boots: vmlinux (PVH), or the bzImage (no CONFIG_PVH, or asked for)
   std::string modules_dir;  // empty: everything built in
   std::string commit;       // HEAD, "-dirty-<hash>" when the tree has changes, or "" (not git)
   std::string config_hash;

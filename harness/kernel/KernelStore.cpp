@@ -250,7 +250,7 @@ KernelLock KernelStore::newest_lock() {
 
 KernelImage KernelStore::user(const std::string& image, const std::string& modules_dir) {
   if (!fs::is_regular_file(image))
-    throw InputError("--kernel-image", "no such file: " + image, "pass a bzImage (arch/x86/boot/bzImage) or vmlinuz");
+    throw InputError("--kernel-image", "no such file: " + image, "pass a bzImage (arch/x86/boot/bzImage), a vmlinuz, or a vmlinux built with CONFIG_PVH");
   if (!modules_dir.empty() && !fs::is_directory(modules_dir))
     throw InputError("--modules", "no such directory: " + modules_dir, "pass the lib/modules/VERSION dir, or omit it for a kernel with everything built in");
   return {"user", "", fs::path(image).filename().string(), "", fs::absolute(image).string(),

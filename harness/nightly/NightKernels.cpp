@@ -67,7 +67,7 @@ NightKernel prepare_night_kernel(const MatrixKernel& k, const NightKernelOptions
         nk.id.config_hash = b.config_hash;
         nk.id.patches = b.patches;
         nk.build_log = b.build_log;
-        nk.run_args = {"--kernel-image", b.bzimage};
+        nk.run_args = {"--kernel-image", b.image};
         if (!b.modules_dir.empty()) nk.run_args.insert(nk.run_args.end(), {"--modules", b.modules_dir});
         nk.race_args = {"--kernel-tree", tree, "--variant", k.variant};
         for (auto& p : k.patches) nk.race_args.insert(nk.race_args.end(), {"--patch", p});

@@ -56,7 +56,7 @@ MatrixKernel parse_kernel(const json& k, const std::string& w, const std::string
   }
   if (k.contains("image")) {
     mk.image = from_base(str(k, "image", w), base_dir);
-    if (!fs::exists(mk.image)) throw InputError(w + ".image", "no file " + mk.image, "pass a bzImage");
+    if (!fs::exists(mk.image)) throw InputError(w + ".image", "no file " + mk.image, "pass a bzImage, or a vmlinux with CONFIG_PVH");
   }
   if (k.contains("modules")) {
     if (mk.image.empty()) throw InputError(w + ".modules", "only applies with image", "drop it, or add \"image\"");

@@ -19,7 +19,7 @@ struct MatrixKernel {
   std::string packaged;                 // a locked series, a version or an ABI (--kernel)
   std::string tree;                     // a kernel source tree (absolute after parsing)
   std::string source;                   // a series: Debian's linux-source-SERIES, unpacked by the rig
-  std::string image;                    // a bzImage built elsewhere (--kernel-image)
+  std::string image;                    // a bzImage or vmlinux built elsewhere (--kernel-image)
   std::string modules;                  // its lib/modules dir (--modules)
   std::string variant = "base";         // tree/source: images/kconfig/<variant>.config
   std::vector<std::string> patches;     // tree/source: absolute paths

@@ -141,6 +141,26 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
   EXPECT_TRUE(r.results["capabilities"]["kernel_build"]["kconfig_not_stuck"].empty());
   EXPECT_EQ(r.results["capabilities"]["driver:fsdev_dax"], true) << "fsdev_dax built in";
   EXPECT_TRUE(r.has("kernel-build.log"));
+  // The rig builds vmlinux, not a bzImage, and QEMU enters it through PVH as it is.
+  const std::string image = r.results["capabilities"]["kernel_build"].value("image", "");
+  EXPECT_TRUE(image.ends_with("/vmlinux")) << image;
+  EXPECT_EQ(r.results["kernel"]["boot"]["entry"], "pvh");
+  EXPECT_EQ(r.results["kernel"]["boot"]["kernel"], image);
+}
+
+// --boot bzimage on a tree builds the bzImage as well, and boots it through its own
+// decompressor.
+TEST_F(KernelHistory, BzImageIsBuiltAndBootedWhenAskedFor) {
+  const auto& h = *history_;
+  sh("git checkout -q " + h.base, h.tree);
+  auto dir = fresh_out_dir("kernel-tree-bzimage");
+  auto r = run_cxlrig({"run", "--kernel-tree", h.tree, "--boot", "bzimage"}, dir, 3600);
+  sh("git checkout -q main", h.tree);
+  ASSERT_FALSE(r.results.is_null()) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string image = r.results["capabilities"]["kernel_build"].value("image", "");
+  EXPECT_TRUE(image.ends_with("/bzImage")) << image;
+  EXPECT_EQ(r.results["kernel"]["boot"]["entry"], "bzimage");
 }
 
 // At a terminal a build shows objects done out of those the last build of this config
@@ -152,7 +172,7 @@ TEST_F(KernelHistory, BuildProgressShowsOnATerminalOnly) {
   auto piped = run_cxlrig({"kernel", "build", "--tree", h.tree, "--rebuild"}, "", 1800);
   sh("git checkout -q main", h.tree);
   ASSERT_EQ(tty.exit_code, 0) << tty.output;
-  EXPECT_NE(tty.output.find("\rkernel: bzImage: "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("\rkernel: vmlinux: "), std::string::npos) << tty.output;
   EXPECT_NE(tty.output.find(" objects of ~"), std::string::npos) << tty.output;
   EXPECT_NE(tty.output.find(", ETA "), std::string::npos) << tty.output;
   ASSERT_EQ(piped.exit_code, 0) << piped.output;
