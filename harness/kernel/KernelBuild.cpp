@@ -374,10 +374,19 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     k.kconfig = verdicts_from(read_json_file(verdicts_file, "kernel config verdicts", "delete " + obj));
   } else {
     fs::remove(key_file, ec);
+    const bool fresh = !fs::exists(obj + "/.config");
+    if (fresh) progress << "kernel: first build in " << obj << ": every object is compiled\n";
     step("tinyconfig", with({"tinyconfig"}));
     std::vector<std::string> merge = {src + "/scripts/kconfig/merge_config.sh", "-m", "-O", obj, obj + "/.config"};
     merge.insert(merge.end(), fragments.begin(), fragments.end());
     step("merge_config.sh", merge);
+    // In a fresh object dir the last config pass also writes what the build reads:
+    // conf_write_autoconf() (scripts/kconfig/confdata.c) writes auto.conf, autoconf.h and
+    // auto.conf.cmd when auto.conf is missing, and the build, finding them newer than
+    // .config, skips its own syncconfig pass (a Kconfig pass is ~6 s of compiler probes).
+    // Not in a used dir: without the old auto.conf, conf_touch_deps() would mark every
+    // option changed and every object would be compiled again.
+    if (fresh) fs::remove(obj + "/include/config/auto.conf", ec);
     step("olddefconfig", with({"olddefconfig"}));
     k.kconfig = check_kconfig(parse_kconfig_values(requested_text), parse_kconfig_values(read_text_file(obj + "/.config")),
                               read_kconfig_index(kconfig_files));
