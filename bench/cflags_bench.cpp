@@ -1,12 +1,14 @@
 // The compile floor of a built kernel config, and what compiler flags would change of it.
 // kbuild's own command lines (the .cmd files of an object dir `cxlrig kernel build` made)
 // are compiled again for every Nth kernel object: the compile and its objtool pass, without
-// ccache, into a scratch dir (the object dir is never written). With flags, each object is
-// compiled with and without them, in alternating order from pass to pass, so a drift of the
-// machine falls on both. CPU is the children's rusage (user + sys).
+// ccache, into a scratch dir (the object dir is never written), in the environment a
+// kernel build gives make (BuildEnvironment.h: the huge-page preload). With flags, each
+// object is compiled with and without them; with --without-thp, in that environment and
+// without the preload and tunable. The two alternate in order from pass to pass, so a drift
+// of the machine falls on both. CPU is the children's rusage (user + sys).
 // The aim is issue 13's: a 300 s full build on this machine's cores holds 300 s x cores of
 // CPU, and the whole build's compile, at the sampled rate, has to fit in it.
-// Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [-- FLAG...]
+// Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [--without-thp | -- FLAG...]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "BuildEnvironment.h"
 #include "Subprocess.h"
 
 namespace fs = std::filesystem;
@@ -78,15 +81,18 @@ double children_cpu() {
   return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
 }
 
-double cpu_of(const std::string& objdir, const std::string& command, const std::string& target) {
+double cpu_of(const std::string& objdir, std::vector<std::string> env, const std::string& command,
+              const std::string& target) {
   const double before = children_cpu();
-  const auto r = cxlrig::run_command({"/bin/sh", "-c", command}, std::chrono::minutes(10), objdir);
+  env.insert(env.begin(), "env");
+  env.insert(env.end(), {"/bin/sh", "-c", command});
+  const auto r = cxlrig::run_command(env, std::chrono::minutes(10), objdir);
   if (r.exit_code != 0) throw std::runtime_error("compiling " + target + " failed:\n" + r.tail(20));
   return children_cpu() - before;
 }
 
 int usage(const char* argv0, const std::string& why) {
-  std::fprintf(stderr, "%s\nusage: %s OBJDIR [--every N] [--passes P] [-- FLAG...]\n"
+  std::fprintf(stderr, "%s\nusage: %s OBJDIR [--every N] [--passes P] [--without-thp | -- FLAG...]\n"
                        "  OBJDIR: an object dir of `cxlrig kernel build` (CACHE/kbuild/obj-*)\n",
                why.c_str(), argv0);
   return 2;
@@ -99,13 +105,16 @@ int main(int argc, char** argv) {
   const fs::path objdir = fs::absolute(argv[1]);
   size_t every = 18, passes = 3;
   std::vector<std::string> flags;
+  bool without_thp = false;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--") {
       flags.assign(argv + i + 1, argv + argc);
       break;
     }
-    if ((a == "--every" || a == "--passes") && i + 1 < argc) {
+    if (a == "--without-thp") {
+      without_thp = true;
+    } else if ((a == "--every" || a == "--passes") && i + 1 < argc) {
       const long v = std::atol(argv[++i]);
       if (v < 1) return usage(argv[0], a + " must be a positive number, not " + argv[i]);
       (a == "--every" ? every : passes) = size_t(v);
@@ -114,6 +123,15 @@ int main(int argc, char** argv) {
     }
   }
   if (!fs::is_directory(objdir)) return usage(argv[0], objdir.string() + " is not a directory");
+  if (without_thp && !flags.empty()) return usage(argv[0], "--without-thp and flags: one comparison at a time");
+  // The build's environment, and the same without the huge-page preload and tunable.
+  const auto inputs = cxlrig::build_environment_inputs("");
+  if (without_thp && inputs.thp_preload.empty())
+    return usage(argv[0], "--without-thp: no cxlrig-thp-preload.so beside the rig (build it first)");
+  const auto build_env = cxlrig::kernel_build_environment(inputs);
+  std::vector<std::string> plain_env;
+  for (const auto& e : build_env)
+    if (e.rfind("LD_PRELOAD=", 0) != 0 && e.rfind("GLIBC_TUNABLES=", 0) != 0) plain_env.push_back(e);
 
   std::vector<fs::path> cmd_files;
   for (const auto& e : fs::recursive_directory_iterator(objdir)) {
@@ -139,13 +157,15 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < sample.size(); ++i) {
         const std::string obj = (scratch / ("o" + std::to_string(i) + ".o")).string();
         struct Run {
+          const std::vector<std::string>* env;
           std::string command;
           double* cpu;
         };
-        std::vector<Run> runs = {{retargeted(sample[i], obj, {}), &base}};
-        if (!flags.empty()) runs.push_back({retargeted(sample[i], obj, flags), &with});
+        std::vector<Run> runs = {{&build_env, retargeted(sample[i], obj, {}), &base}};
+        if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj, flags), &with});
+        if (without_thp) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), &with});
         if (p % 2) std::reverse(runs.begin(), runs.end());
-        for (const auto& r : runs) *r.cpu += cpu_of(objdir, r.command, sample[i].target);
+        for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
       }
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }
@@ -165,8 +185,8 @@ int main(int argc, char** argv) {
   std::printf("%-52s %9.3fs\n", "CPU per object (compile + objtool, no ccache)", per);
   std::printf("%-52s %9.0fs %9.0fs %6.2f\n", "the whole build's compiles at that rate (core-s)", per * all.size(), aim,
               per * all.size() / aim);
-  if (!flags.empty()) {
-    std::string joined;
+  if (!flags.empty() || without_thp) {
+    std::string joined = without_thp ? "no huge-page preload" : "";
     for (const auto& f : flags) joined += (joined.empty() ? "" : " ") + f;
     const double per_with = with / passes / sample.size();
     std::printf("%-52s %9.3fs %10s %6.3f\n", ("CPU per object with " + joined).c_str(), per_with, "base",
