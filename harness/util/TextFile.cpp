@@ -1,5 +1,6 @@
 #include "TextFile.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -10,7 +11,19 @@ namespace cxlrig {
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InfraError("cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), {}};
+  // In one read of the size the file has, not through istreambuf_iterator a byte at a time.
+  std::string text;
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > 0) {
+    text.resize(size);
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(in.gcount()));
+    in.clear();
+  }
+  // Then on to the end: a log that grew meanwhile, or a /proc or /sys file, whose size
+  // says 0 or a page.
+  text.append(std::istreambuf_iterator<char>(in), {});
+  return text;
 }
 
 std::string chomp(std::string s) {
