@@ -10,6 +10,7 @@
 #include "BzImage.h"
 #include "Decompress.h"
 #include "InputError.h"
+#include "MappedFile.h"
 #include "Sha256.h"
 #include "TextFile.h"
 
@@ -68,23 +69,17 @@ void keep_newest(const fs::path& dir, size_t keep) {
   for (size_t i = keep; i < files.size(); ++i) fs::remove(files[i].path(), ec);
 }
 
-bool is_elf_file(const std::string& path) {
-  char magic[4] = {};
-  std::ifstream in(path, std::ios::binary);
-  return in.read(magic, 4) && std::string_view(magic, 4) == "\x7f" "ELF";
-}
-
 }  // namespace
 
 BootEntry choose_boot_entry(const std::string& image, const std::string& cache_dir, BootMode mode) {
   // A vmlinux (what `cxlrig kernel build` delivers) is entered as it is, and only through
   // PVH: it has no boot sector or decompressor of its own.
-  if (is_elf_file(image)) {
+  if (const MappedFile file(image); file.bytes().starts_with("\x7f" "ELF")) {
     if (mode == BootMode::kBzImage)
       throw InputError("--boot", image + " is a vmlinux (ELF), which QEMU can enter only through PVH",
                        "use --boot auto or pvh, or pass the bzImage (arch/x86/boot/bzImage)");
     std::string why;
-    if (!elf_pvh_entry(read_text_file(image), &why))
+    if (!elf_pvh_entry(file.bytes(), &why))
       throw InputError("--kernel-image", image + " cannot be booted: " + why,
                        "pass a bzImage, or a vmlinux built with CONFIG_PVH=y");
     return {image, "pvh", ""};
