@@ -112,7 +112,9 @@ TEST(LayoutPoisonKind, FixedKernelPassesEveryRowInOrder) {
     if (row.point != "readback" && row.point != "topology") {
       const bool fsdev_inside = row.driver == "fsdev_dax" && row.range.has_value();
       ASSERT_EQ(row.cell("holder") != nullptr, row.driver == "fsdev_dax") << row.key;
-      if (fsdev_inside) EXPECT_EQ(row.cell("holder")->observed, row.cell("notify")->observed) << row.key;
+      if (fsdev_inside) {
+        EXPECT_EQ(row.cell("holder")->observed, row.cell("notify")->observed) << row.key;
+      }
     }
   // region + 2 readbacks + 3x3 fsdev points + 2x3 device_dax points + the outside page.
   EXPECT_EQ(r.out.rows.size(), 1u + 2u + 9u + 6u + 1u);
@@ -255,7 +257,9 @@ TEST(StaticDeviceKind, BindsTheNamespaceDeviceToEachDriverInTurn) {
   EXPECT_EQ(binds[0]["driver"], "fsdev_dax");
   EXPECT_EQ(binds[1]["driver"], "device_dax");
   for (size_t i = 0; i < r.guest->calls.size(); ++i)
-    if (r.guest->calls[i] == "dax_layout") EXPECT_TRUE(r.guest->call_args[i]["ranges"].empty()) << "read back, never written";
+    if (r.guest->calls[i] == "dax_layout") {
+      EXPECT_TRUE(r.guest->call_args[i]["ranges"].empty()) << "read back, never written";
+    }
   EXPECT_NE(r.row("d0/s1/r0/first/corrupt_pfn"), nullptr);
   EXPECT_NE(r.row("d1/s1/r0/first/corrupt_pfn"), nullptr);
   for (auto& row : r.out.rows) EXPECT_EQ(row.verdict, Verdict::kPass) << row.key << ": " << row.reason;
