@@ -129,9 +129,9 @@ int main(int argc, char** argv) {
   if (without_thp && inputs.thp_preload.empty())
     return usage(argv[0], "--without-thp: no cxlrig-thp-preload.so beside the rig (build it first)");
   const auto build_env = cxlrig::kernel_build_environment(inputs);
-  std::vector<std::string> plain_env;
-  for (const auto& e : build_env)
-    if (e.rfind("LD_PRELOAD=", 0) != 0 && e.rfind("GLIBC_TUNABLES=", 0) != 0) plain_env.push_back(e);
+  auto plain_inputs = inputs;
+  plain_inputs.huge_pages = false;
+  const auto plain_env = cxlrig::kernel_build_environment(plain_inputs);
 
   std::vector<fs::path> cmd_files;
   for (const auto& e : fs::recursive_directory_iterator(objdir)) {

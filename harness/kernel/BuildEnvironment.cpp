@@ -10,6 +10,7 @@ std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& 
   // preprocessor a second time, so a cold cache costs almost nothing over plain gcc.
   std::vector<std::string> env = {"CCACHE_DIR=" + in.ccache_dir, "CCACHE_DEPEND=1", "KBUILD_BUILD_TIMESTAMP=2000-01-01",
                                   "KBUILD_BUILD_USER=cxlrig", "KBUILD_BUILD_HOST=cxlrig"};
+  if (!in.huge_pages) return env;
   if (!in.thp_preload.empty()) {
     const bool other = in.ld_preload && !in.ld_preload->empty();
     env.push_back("LD_PRELOAD=" + in.thp_preload + (other ? ":" + *in.ld_preload : ""));

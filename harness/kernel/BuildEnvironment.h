@@ -18,6 +18,7 @@ struct BuildEnvironmentInputs {
   std::string thp_preload;                   // the library's path; empty: none
   std::optional<std::string> ld_preload;     // the rig's own $LD_PRELOAD
   std::optional<std::string> glibc_tunables;  // the rig's own $GLIBC_TUNABLES
+  bool huge_pages = true;                     // false: neither the preload nor the tunable (a bench's baseline)
 };
 
 std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& in);

@@ -40,3 +40,12 @@ TEST(BuildEnvironment, NoPreloadWhenTheLibraryIsMissing) {
   EXPECT_EQ(value_of(env, "LD_PRELOAD"), "<unset>") << "the user's own LD_PRELOAD is inherited as it is";
   EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1");
 }
+
+TEST(BuildEnvironment, WithoutHugePagesNeitherPreloadNorTunable) {
+  BuildEnvironmentInputs in{"/c", "/rig/p.so", std::string("/usr/lib/libfoo.so"), std::string("glibc.malloc.check=3")};
+  in.huge_pages = false;
+  auto env = kernel_build_environment(in);
+  EXPECT_EQ(value_of(env, "LD_PRELOAD"), "<unset>") << "the user's own is inherited as it is";
+  EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "<unset>");
+  EXPECT_EQ(value_of(env, "CCACHE_DIR"), "/c");
+}
