@@ -287,12 +287,11 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   // names none: rebuilt, incrementally).
   const std::string image_before = built_before.is_object() ? built_before.value("image", "") : "";
   if (!image_before.empty() && (!o.bzimage || image_before.ends_with("/bzImage"))) {
-    const auto& j = built_before;
     k.image = image_before;
-    k.modules_dir = j.value("modules_dir", "");
-    k.release = j.value("release", "");
-    k.objects = j.value("objects", size_t{0});
-    k.rig_modules = j.value("rig_modules", std::vector<std::string>{});
+    k.modules_dir = built_before.value("modules_dir", "");
+    k.release = built_before.value("release", "");
+    k.objects = built_before.value("objects", size_t{0});
+    k.rig_modules = built_before.value("rig_modules", std::vector<std::string>{});
     k.reused = true;
     progress << "kernel: reusing " << k.result_dir << " (" << k.commit << ")\n";
     return k;

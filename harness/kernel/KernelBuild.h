@@ -2,10 +2,10 @@
 // (images/kconfig/), incrementally. What it delivers to boot is vmlinux itself where the
 // config has CONFIG_PVH (QEMU enters it through PVH, BootEntry.h), so neither the build nor
 // a run spends time on the bzImage's setup code, compression and decompressor; the
-// bzImage is built when the config cannot be entered that way, or when asked for. One object dir per (tree, config, patches) is reused
-// across commits, so a bisect step recompiles only what changed (with ccache when
-// installed); finished kernels are kept per (commit, config, patches) and reused as they
-// are. Patches (a race scenario's window, a candidate fix) are applied to a hard-linked
+// bzImage is built when the config cannot be entered that way, or when asked for. One
+// object dir per (tree, config, patches) is reused across commits, so a bisect step
+// recompiles only what changed (with ccache when installed); finished kernels are kept per
+// (commit, config, patches) and reused as they are. Patches (a race scenario's window, a candidate fix) are applied to a hard-linked
 // copy of the tree, never to the tree itself. With CONFIG_MODULES the rig's own test
 // modules (guest-tests/modules/*, make M=) are built against the same tree and config and
 // installed beside the kernel's.
