@@ -11,10 +11,16 @@
  * Measured (2 cores, 2.1 GHz EPYC): kernel/fork.c 31,300 faults -> 3,800, 1.43 s ->
  * 1.10 s; mm/ 50.5 s -> 42.3 s wall; a cold base kernel build 535 s -> 441 s.
  *
+ * The same goes for a program's own zero-initialised data (.bss), which the ELF loader maps
+ * and no mmap() of the program's passes through: objtool's is 8 MiB, a hash table it
+ * clears with hash_init() on every object (tools/objtool/objtool.c, objtool_open_read()),
+ * 2,170 faults for the smallest object. Advised, an objtool pass took 15 ms, not 35 ms.
+ *
  * Nothing else changes: the mapping is made by the same system call with the same
  * arguments, and madvise() is advice (a no-op when THP is "never"). Plain C needing only
  * libc, so that every process make starts (sh, cc1, as, objtool, ld) loads it cheaply. */
 #define _GNU_SOURCE
+#include <link.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -35,3 +41,22 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
 /* On x86-64 glibc mmap64 is the same function; a program built with
  * _FILE_OFFSET_BITS=64 may call it by that name. */
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off) __attribute__((alias("mmap")));
+
+/* The part of each PT_LOAD segment past its file contents is .bss: anonymous, private,
+ * writable. The first object dl_iterate_phdr() reports is the program itself; shared
+ * libraries' .bss is small and left alone. */
+static int advise_bss(struct dl_phdr_info *info, size_t size, void *unused) {
+  (void)size;
+  (void)unused;
+  const unsigned long page = 4096;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || ph->p_memsz < ph->p_filesz + HUGE_ENOUGH) continue;
+    const unsigned long start = (info->dlpi_addr + ph->p_vaddr + ph->p_filesz + page - 1) & ~(page - 1);
+    const unsigned long end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(page - 1);
+    madvise((void *)start, end - start, MADV_HUGEPAGE);
+  }
+  return 1;
+}
+
+__attribute__((constructor)) static void advise_program_bss(void) { dl_iterate_phdr(advise_bss, NULL); }
