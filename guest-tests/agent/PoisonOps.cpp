@@ -13,11 +13,13 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "Ops.h"
 #include "Quiet.h"
 #include "Sysfs.h"
+#include "ThreadStat.h"
 
 namespace agent {
 
@@ -89,6 +91,21 @@ void spinner_main(int cpu) {
   }
 }
 
+// Where a thread is, for an error that names why the consumer never spun: its state, the
+// cpu it last ran on, and its wchan.
+std::string thread_whereabouts(int tid) {
+  const std::string task = "/proc/self/task/" + std::to_string(tid);
+  try {
+    const auto t = parse_thread_stat(read_attr(task + "/stat"));
+    const std::string wchan = exists(task + "/wchan") ? read_attr(task + "/wchan") : "?";
+    if (!t) return "stat unreadable, wchan " + wchan;
+    return "state " + t->state + ", last on cpu " + std::to_string(t->last_cpu) + ", wchan " +
+           (wchan.empty() ? "0" : wchan);
+  } catch (const StepError& e) {
+    return std::string("unreadable: ") + e.what();
+  }
+}
+
 void start_spinning(int cpu) {
   if (g_spin.pinned != cpu) {
     if (g_spin.pinned >= 0) throw StepError("the AR consumer is already pinned to another cpu", EBUSY);
@@ -100,7 +117,11 @@ void start_spinning(int cpu) {
   g_spin.spin = true;
   uint64_t before = g_spin.loops.load();
   if (!wait_for([&] { return g_spin.cpu.load() == cpu && g_spin.loops.load() > before + 1000; }, 5000))
-    throw StepError("the AR consumer did not start spinning on cpu " + std::to_string(cpu), ETIMEDOUT);
+    throw StepError("the AR consumer did not start spinning on cpu " + std::to_string(cpu) + " (" +
+                        std::to_string(g_spin.loops.load() - before) + " loops, seen on cpu " +
+                        std::to_string(g_spin.cpu.load()) + "; thread " + std::to_string(g_spin.tid) + ": " +
+                        thread_whereabouts(g_spin.tid) + ")",
+                    ETIMEDOUT);
 }
 
 proto::Observed collected(std::vector<std::string> trace) {
