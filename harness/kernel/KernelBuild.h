@@ -5,10 +5,10 @@
 // bzImage is built when the config cannot be entered that way, or when asked for. One
 // object dir per (tree, config, patches) is reused across commits, so a bisect step
 // recompiles only what changed (with ccache when installed); finished kernels are kept per
-// (commit, config, patches) and reused as they are. Patches (a race scenario's window, a candidate fix) are applied to a hard-linked
-// copy of the tree, never to the tree itself. With CONFIG_MODULES the rig's own test
-// modules (guest-tests/modules/*, make M=) are built against the same tree and config and
-// installed beside the kernel's.
+// (commit, config, patches) and reused as they are. Patches (a race scenario's window, a
+// candidate fix) are applied to a hard-linked copy of the tree, never to the tree itself.
+// With CONFIG_MODULES the rig's own test modules (guest-tests/modules/*, make M=) are built
+// against the same tree and config and installed beside the kernel's.
 #pragma once
 #include <ostream>
 #include <string>

@@ -10,8 +10,10 @@
 namespace cxlrig {
 namespace {
 
+// The probe's environment is `env` alone: an LD_PRELOAD the tests run under (ci/build's
+// compile has one) is not inherited.
 std::string probe(const std::vector<std::string>& env) {
-  std::vector<std::string> argv = {"env"};
+  std::vector<std::string> argv = {"env", "-u", "LD_PRELOAD"};
   argv.insert(argv.end(), env.begin(), env.end());
   argv.push_back(CXLRIG_THP_PROBE_PATH);
   const auto r = run_command(argv, std::chrono::seconds(30));

@@ -18,7 +18,7 @@ static const char *flag(const void *p) {
   const char *r = "?";
   while (fgets(line, sizeof line, f)) {
     unsigned long lo, hi;
-    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {  /* a mapping's header; fields never parse so */
       inside = lo <= a && a < hi;
     } else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
       r = strstr(line, " hg") ? "hg" : "-";
