@@ -5,7 +5,9 @@
 // kernel build gives make (BuildEnvironment.h: the huge-page preload). With flags, each
 // object is compiled with and without them; with --without-thp, in that environment and
 // without the preload and tunable. The two alternate in order from pass to pass, so a drift
-// of the machine falls on both. CPU is the children's rusage (user + sys).
+// of the machine falls on both. CPU is the children's rusage (user + sys). With flags it also
+// says how many objects came out byte-identical: a flag that changes only the compiler's
+// work, not the kernel, is one a test rig can take.
 // The aim is issue 13's: a 300 s full build on this machine's cores holds 300 s x cores of
 // CPU, and the whole build's compile, at the sampled rate, has to fit in it.
 // Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [--without-thp | -- FLAG...]
@@ -15,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -73,6 +76,12 @@ std::string retargeted(const Compile& c, const std::string& scratch, const std::
     out += x + " ";
   }
   return out;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 double children_cpu() {
@@ -152,20 +161,25 @@ int main(int argc, char** argv) {
   const fs::path scratch = fs::temp_directory_path() / "cxlrig-cflags-bench";
   fs::create_directories(scratch);
   double base = 0, with = 0;
+  std::vector<std::string> differing;
   try {
     for (size_t p = 0; p < passes; ++p) {
       for (size_t i = 0; i < sample.size(); ++i) {
         const std::string obj = (scratch / ("o" + std::to_string(i) + ".o")).string();
+        const std::string obj_with = (scratch / ("o" + std::to_string(i) + ".with.o")).string();
         struct Run {
           const std::vector<std::string>* env;
           std::string command;
           double* cpu;
         };
         std::vector<Run> runs = {{&build_env, retargeted(sample[i], obj, {}), &base}};
-        if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj, flags), &with});
+        if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj_with, flags), &with});
         if (without_thp) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), &with});
         if (p % 2) std::reverse(runs.begin(), runs.end());
         for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
+        // Whether the flags change the code, or only the compiler's work (objtool has
+        // run on both, as kbuild runs it).
+        if (p == 0 && !flags.empty() && read_bytes(obj) != read_bytes(obj_with)) differing.push_back(sample[i].target);
       }
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }
@@ -191,6 +205,11 @@ int main(int argc, char** argv) {
     const double per_with = with / passes / sample.size();
     std::printf("%-52s %9.3fs %10s %6.3f\n", ("CPU per object with " + joined).c_str(), per_with, "base",
                 per_with / per);
+    if (!flags.empty()) {
+      std::printf("%-52s %6zu of %zu\n", "objects byte-identical with the flags",
+                  sample.size() - differing.size(), sample.size());
+      for (const auto& t : differing) std::printf("  differs: %s\n", t.c_str());
+    }
   }
   return 0;
 }

@@ -10,6 +10,10 @@ std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& 
   // preprocessor a second time, so a cold cache costs almost nothing over plain gcc.
   std::vector<std::string> env = {"CCACHE_DIR=" + in.ccache_dir, "CCACHE_DEPEND=1", "KBUILD_BUILD_TIMESTAMP=2000-01-01",
                                   "KBUILD_BUILD_USER=cxlrig", "KBUILD_BUILD_HOST=cxlrig"};
+  // Kbuild appends $(KCFLAGS) to KBUILD_CFLAGS (top Makefile), for modules built with M=
+  // too; GCC takes the last of two -ftrack-macro-expansion, so a user's own goes after.
+  const bool user_kcflags = in.kcflags && !in.kcflags->empty();
+  env.push_back(std::string("KCFLAGS=") + kMacroTrackingOff + (user_kcflags ? " " + *in.kcflags : ""));
   if (!in.huge_pages) return env;
   if (!in.thp_preload.empty()) {
     const bool other = in.ld_preload && !in.ld_preload->empty();
@@ -27,6 +31,7 @@ BuildEnvironmentInputs build_environment_inputs(const std::string& ccache_dir) {
   if (std::filesystem::exists(CXLRIG_THP_PRELOAD_PATH)) in.thp_preload = CXLRIG_THP_PRELOAD_PATH;
   if (const char* v = std::getenv("LD_PRELOAD")) in.ld_preload = v;
   if (const char* v = std::getenv("GLIBC_TUNABLES")) in.glibc_tunables = v;
+  if (const char* v = std::getenv("KCFLAGS")) in.kcflags = v;
   return in;
 }
 

@@ -49,3 +49,14 @@ TEST(BuildEnvironment, WithoutHugePagesNeitherPreloadNorTunable) {
   EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "<unset>");
   EXPECT_EQ(value_of(env, "CCACHE_DIR"), "/c");
 }
+
+TEST(BuildEnvironment, MacroTrackingOffAndTheUsersKcflagsAfterIt) {
+  EXPECT_EQ(value_of(kernel_build_environment({"/c", "", std::nullopt, std::nullopt}), "KCFLAGS"),
+            "-ftrack-macro-expansion=0");
+  BuildEnvironmentInputs in{"/c", "", std::nullopt, std::nullopt, std::string("-ftrack-macro-expansion=2 -Wno-foo")};
+  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"), "-ftrack-macro-expansion=0 -ftrack-macro-expansion=2 -Wno-foo")
+      << "GCC takes the last one: the user's own wins";
+  in.huge_pages = false;
+  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"), "-ftrack-macro-expansion=0 -ftrack-macro-expansion=2 -Wno-foo")
+      << "the flag is part of the command line, not of the huge-page choice";
+}
