@@ -17,7 +17,7 @@
 
 namespace cxlrig {
 
-// The compile flag the rig adds to every kernel build (KCFLAGS); tests look for it.
+// The compile flag the rig adds to every kernel build (KCFLAGS).
 inline constexpr const char* kMacroTrackingOff = "-ftrack-macro-expansion=0";
 
 struct BuildEnvironmentInputs {

@@ -358,9 +358,9 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   };
   // tinyconfig's fragments and ours: the same fragments give the same .config on every
   // commit, and Kbuild's per-option dependencies keep an unchanged config from rebuilding
-  // anything. The config steps cost ~12 s, so they are skipped when neither the fragments nor any Kconfig
-  // file changed since the object dir's .config was made (a bisect step that touches C
-  // files only); the .config stays as it was, with its timestamp.
+  // anything. The config steps cost ~12 s, so they are skipped when neither the fragments
+  // nor any Kconfig file changed since the object dir's .config was made (a bisect step
+  // that touches C files only); the .config stays as it was, with its timestamp.
   const auto kconfig_files = tree_kconfig_files(src);
   const std::string config_key = sha256_string(requested_text + "\n" + kconfig_fingerprint(kconfig_files, src));
   const std::string key_file = obj + "/.cxlrig-config-key", verdicts_file = obj + "/.cxlrig-kconfig.json";
