@@ -17,7 +17,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -26,6 +25,7 @@
 
 #include "BuildEnvironment.h"
 #include "Subprocess.h"
+#include "TextFile.h"
 
 namespace fs = std::filesystem;
 
@@ -76,12 +76,6 @@ std::string retargeted(const Compile& c, const std::string& scratch, const std::
     out += x + " ";
   }
   return out;
-}
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 double children_cpu() {
@@ -179,7 +173,7 @@ int main(int argc, char** argv) {
         for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
         // Whether the flags change the code, or only the compiler's work (objtool has
         // run on both, as kbuild runs it).
-        if (p == 0 && !flags.empty() && read_bytes(obj) != read_bytes(obj_with)) differing.push_back(sample[i].target);
+        if (p == 0 && !flags.empty() && cxlrig::read_text_file(obj) != cxlrig::read_text_file(obj_with)) differing.push_back(sample[i].target);
       }
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }

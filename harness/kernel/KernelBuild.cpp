@@ -378,9 +378,12 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     if (fresh) progress << "kernel: first build in " << obj << ": every object is compiled\n";
     // What `make tinyconfig` does (scripts/kconfig/Makefile: allnoconfig with tiny-base.config,
     // then the tiny.config fragments and olddefconfig), with the rig's fragments merged
-    // into the same olddefconfig: one Kconfig pass fewer (~6 s). On 7.3.4 every variant's
-    // .config is the one a second olddefconfig on top of tinyconfig's gave (kasan.config
-    // names the unwinder and slab merging, which allnoconfig would otherwise leave off).
+    // into the same olddefconfig: one Kconfig pass fewer (~6 s). One difference: where a
+    // fragment turns back off what tiny.config turned on (SLUB_TINY, the unwinder choice),
+    // the options that reveals keep allnoconfig's "n" instead of taking their defaults, so
+    // the fragment names those it needs. On 7.3.4 every variant's .config is the one a
+    // second olddefconfig on top of tinyconfig's gave (kasan.config names ORC and slab
+    // merging).
     auto allnoconfig = with({"allnoconfig"});
     if (const auto base_frag = src + "/kernel/configs/tiny-base.config"; fs::exists(base_frag))
       allnoconfig.insert(allnoconfig.begin() + 1, "KCONFIG_ALLCONFIG=" + base_frag);
