@@ -43,7 +43,8 @@ std::vector<std::string> words(const std::string& s) {
   return w;
 }
 
-// `savedcmd_kernel/fork.o := ccache gcc ... -c -o kernel/fork.o SRC ; objtool ... kernel/fork.o`
+// `savedcmd_kernel/fork.o := gcc ... -c -o kernel/fork.o SRC ; objtool ... kernel/fork.o`
+// (`ccache gcc` in an object dir of a rig from before 2026-12-05)
 // (scripts/Makefile.lib's cmd_and_fixdep). Only kernel objects: host tools have no
 // -D__KERNEL__, and ld -r / ar lines no -c.
 std::optional<Compile> kernel_compile(const fs::path& cmd_file) {

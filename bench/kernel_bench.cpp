@@ -1,5 +1,5 @@
 // Kernel builds for bisects, on the machine's cores: the first full build of the base config
-// (a fresh cache, so ccache starts cold), an incremental rebuild after touching
+// (a fresh cache: a fresh object dir, compiled without ccache), an incremental rebuild after touching
 // drivers/dax/fsdev.c, and one bisect step (a few files changed: rebuild + boot + the default
 // scenario), each against its aim (issue 13: 300 s, 20 s, 30 s). The touched file is
 // restored at the end.
@@ -66,7 +66,7 @@ void measure(const std::string& tree, const std::string& cache, bool warm, const
                             "bisect step (rebuild + boot + default scenario)", {0, 1});
   std::printf("%-48s %9s %9s %6s\n", "figure", "seconds", "aim", "ratio");
   if (!warm)
-    std::printf("%-48s %9.1f %9d %6.2f   (%s objects)\n", "full base build (cold ccache)", full, 300, full / 300,
+    std::printf("%-48s %9.1f %9d %6.2f   (%s objects)\n", "full base build (cold)", full, 300, full / 300,
                 objects_of(out_text).c_str());
   std::printf("%-48s %9.1f %9d %6.2f\n", "rebuild after touching drivers/dax/fsdev.c", incremental, 20, incremental / 20);
   std::printf("%-48s %9.1f %9d %6.2f\n", "bisect step: rebuild + boot + default scenario", step, 30, step / 30);

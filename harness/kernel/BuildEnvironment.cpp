@@ -12,6 +12,8 @@ std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& 
                                   "KBUILD_BUILD_USER=cxlrig", "KBUILD_BUILD_HOST=cxlrig"};
   // Kbuild appends $(KCFLAGS) to KBUILD_CFLAGS (top Makefile), for modules built with M=
   // too; GCC takes the last of two -ftrack-macro-expansion, so a user's own goes after.
+  if (!in.ccache_bin_dir.empty())
+    env.push_back("PATH=" + in.ccache_bin_dir + ":" + (in.path && !in.path->empty() ? *in.path : "/usr/bin:/bin"));
   const bool user_kcflags = in.kcflags && !in.kcflags->empty();
   env.push_back(std::string("KCFLAGS=") + kMacroTrackingOff + (user_kcflags ? " " + *in.kcflags : ""));
   if (!in.huge_pages) return env;
@@ -32,6 +34,7 @@ BuildEnvironmentInputs build_environment_inputs(const std::string& ccache_dir) {
   if (const char* v = std::getenv("LD_PRELOAD")) in.ld_preload = v;
   if (const char* v = std::getenv("GLIBC_TUNABLES")) in.glibc_tunables = v;
   if (const char* v = std::getenv("KCFLAGS")) in.kcflags = v;
+  if (const char* v = std::getenv("PATH")) in.path = v;
   return in;
 }
 

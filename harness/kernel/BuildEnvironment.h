@@ -1,5 +1,8 @@
 // The environment `make` runs in for a kernel build, as `env` arguments (NAME=value):
-// - ccache in depend mode, its cache under the rig's;
+// - ccache in depend mode, its cache under the rig's, when the caller passes a directory
+//   whose `gcc` is ccache (put first on PATH). Through PATH, not CC=ccache gcc: kbuild's
+//   command lines, and so whether an object is up to date (if_changed), are the same with
+//   ccache and without, and the caller can choose per build (KernelBuild.cpp);
 // - fixed KBUILD_BUILD_{TIMESTAMP,USER,HOST}, so a rebuilt file gives the same object and
 //   ccache hits survive from build to build;
 // - transparent huge pages for the compilers' heaps: LD_PRELOAD of cxlrig-thp-preload.so
@@ -27,6 +30,8 @@ struct BuildEnvironmentInputs {
   std::optional<std::string> glibc_tunables;  // the rig's own $GLIBC_TUNABLES
   std::optional<std::string> kcflags;         // the rig's own $KCFLAGS
   bool huge_pages = true;                     // false: neither the preload nor the tunable (a bench's baseline)
+  std::string ccache_bin_dir;                 // holds `gcc` -> ccache; empty: plain gcc
+  std::optional<std::string> path;            // the rig's own $PATH
 };
 
 std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& in);

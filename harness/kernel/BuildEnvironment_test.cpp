@@ -60,3 +60,14 @@ TEST(BuildEnvironment, MacroTrackingOffAndTheUsersKcflagsAfterIt) {
   EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"), "-ftrack-macro-expansion=0 -ftrack-macro-expansion=2 -Wno-foo")
       << "the flag is part of the command line, not of the huge-page choice";
 }
+
+TEST(BuildEnvironment, CcacheThroughPathOnlyWhenAsked) {
+  BuildEnvironmentInputs in{"/c", "", std::nullopt, std::nullopt};
+  in.path = "/usr/local/bin:/usr/bin:/bin";
+  EXPECT_EQ(value_of(kernel_build_environment(in), "PATH"), "<unset>") << "plain gcc: the rig's PATH is inherited";
+  in.ccache_bin_dir = "/c/ccache-bin";
+  EXPECT_EQ(value_of(kernel_build_environment(in), "PATH"), "/c/ccache-bin:/usr/local/bin:/usr/bin:/bin");
+  in.path = std::nullopt;
+  EXPECT_EQ(value_of(kernel_build_environment(in), "PATH"), "/c/ccache-bin:/usr/bin:/bin");
+  EXPECT_EQ(value_of(kernel_build_environment(in), "CCACHE_DIR"), "/c");
+}

@@ -4,7 +4,7 @@
 // a run spends time on the bzImage's setup code, compression and decompressor; the
 // bzImage is built when the config cannot be entered that way, or when asked for. One
 // object dir per (tree, config, patches) is reused across commits, so a bisect step
-// recompiles only what changed (with ccache when installed); finished kernels are kept per
+// recompiles only what changed (with ccache after the first build); finished kernels are kept per
 // (commit, config, patches) and reused as they are. Patches (a race scenario's window, a
 // candidate fix) are applied to a hard-linked copy of the tree, never to the tree itself.
 // With CONFIG_MODULES the rig's own test modules (guest-tests/modules/*, make M=) are built

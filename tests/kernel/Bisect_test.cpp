@@ -162,8 +162,17 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
     EXPECT_GT(module_compiles, 0u) << "no compile of the rig's modules under " << result_dir;
   }
   // A first build's config pass writes auto.conf itself: the build runs no syncconfig.
-  if (r.output.find("kernel: first build in ") != std::string::npos) {
+  // It compiles without ccache (nothing to hit), and kbuild's command lines name plain gcc
+  // either way, so the next build with ccache finds the objects up to date.
+  const std::string first = "kernel: first build in ";
+  if (const auto at = r.output.find(first); at != std::string::npos) {
     EXPECT_EQ(read_text(r.out_dir + "/kernel-build.log").find("SYNC    include/config/auto.conf"), std::string::npos);
+    const std::string obj = r.output.substr(at + first.size(), r.output.find(": every object", at) - at - first.size());
+    EXPECT_TRUE(fs::exists(obj + "/vmlinux")) << obj;
+    if (!cxlrig::find_program("ccache").empty())
+      EXPECT_NE(r.output.find("kernel: compiling without ccache"), std::string::npos) << r.output;
+    EXPECT_TRUE(read_text(obj + "/kernel/.fork.o.cmd").starts_with("savedcmd_kernel/fork.o := gcc "))
+        << read_text(obj + "/kernel/.fork.o.cmd").substr(0, 200);
   }
 }
 
@@ -352,7 +361,8 @@ TEST_F(KernelHistory, KilledBuildsLeaveNoCompilerAndTheNextBuildWorks) {
         fresh_out_dir("bisect-killed")},
        SIGKILL},
   };
-  for (auto& k : cases) {
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& k = cases[i];
     touch_c_files(h.tree + "/mm");  // work for the compiler: ~70 objects
     const std::string log = fresh_out_dir("killed-build") + ".log";
     auto builders = kill_while_compiling(k.args, k.sig, log);
@@ -363,5 +373,14 @@ TEST_F(KernelHistory, KilledBuildsLeaveNoCompilerAndTheNextBuildWorks) {
     sh("git checkout -q main", h.tree);
     auto again = run_cxlrig({"kernel", "build", "--rebuild", "--tree", h.tree}, "", 3600);
     EXPECT_EQ(again.exit_code, 0) << k.what << ": the next build failed\n" << again.output;
+    // The last case's build finished in this object dir, so this one uses ccache, and
+    // compiles what was touched, not everything: the command lines did not change with it.
+    if (i > 0 && !cxlrig::find_program("ccache").empty()) {
+      EXPECT_NE(again.output.find("kernel: compiling with ccache"), std::string::npos) << again.output;
+      const auto built = again.output.find("kernel: built ");
+      const auto paren = again.output.find(" s (", built);
+      ASSERT_NE(paren, std::string::npos) << again.output;
+      EXPECT_LT(std::stoul(again.output.substr(paren + 4)), 300u) << k.what << ": recompiled everything\n" << again.output;
+    }
   }
 }
