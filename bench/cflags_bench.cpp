@@ -44,9 +44,9 @@ std::vector<std::string> words(const std::string& s) {
 }
 
 // `savedcmd_kernel/fork.o := gcc ... -c -o kernel/fork.o SRC ; objtool ... kernel/fork.o`
-// (`ccache gcc` in an object dir of a rig from before 2026-12-05)
-// (scripts/Makefile.lib's cmd_and_fixdep). Only kernel objects: host tools have no
-// -D__KERNEL__, and ld -r / ar lines no -c.
+// (scripts/Makefile.lib's cmd_and_fixdep; `ccache gcc` in an object dir of a rig from
+// before 2026-12-05). Only kernel objects: host tools have no -D__KERNEL__, and ld -r / ar
+// lines no -c.
 std::optional<Compile> kernel_compile(const fs::path& cmd_file) {
   std::ifstream in(cmd_file);  // the command is the first line; the rest are its dependencies
   std::string line;
@@ -174,7 +174,8 @@ int main(int argc, char** argv) {
         for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
         // Whether the flags change the code, or only the compiler's work (objtool has
         // run on both, as kbuild runs it).
-        if (p == 0 && !flags.empty() && cxlrig::read_text_file(obj) != cxlrig::read_text_file(obj_with)) differing.push_back(sample[i].target);
+        if (p == 0 && !flags.empty() && cxlrig::read_text_file(obj) != cxlrig::read_text_file(obj_with))
+          differing.push_back(sample[i].target);
       }
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }

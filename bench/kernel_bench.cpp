@@ -1,6 +1,6 @@
 // Kernel builds for bisects, on the machine's cores: the first full build of the base config
-// (a fresh cache: a fresh object dir, compiled without ccache), an incremental rebuild after touching
-// drivers/dax/fsdev.c, and one bisect step (a few files changed: rebuild + boot + the default
+// (a fresh cache: a fresh object dir, compiled without ccache), an incremental rebuild after
+// touching drivers/dax/fsdev.c, and one bisect step (a few files changed: rebuild + boot + the default
 // scenario), each against its aim (issue 13: 300 s, 20 s, 30 s). The touched file is
 // restored at the end.
 // Usage: cxlrig_kernel_bench TREE [CACHE_DIR [--warm|--variants]]

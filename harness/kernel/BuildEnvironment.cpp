@@ -10,10 +10,12 @@ std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& 
   // preprocessor a second time, so a cold cache costs almost nothing over plain gcc.
   std::vector<std::string> env = {"CCACHE_DIR=" + in.ccache_dir, "CCACHE_DEPEND=1", "KBUILD_BUILD_TIMESTAMP=2000-01-01",
                                   "KBUILD_BUILD_USER=cxlrig", "KBUILD_BUILD_HOST=cxlrig"};
+  if (!in.ccache_bin_dir.empty()) {
+    const std::string rest = in.path && !in.path->empty() ? *in.path : "/usr/bin:/bin";
+    env.push_back("PATH=" + in.ccache_bin_dir + ":" + rest);
+  }
   // Kbuild appends $(KCFLAGS) to KBUILD_CFLAGS (top Makefile), for modules built with M=
   // too; GCC takes the last of two -ftrack-macro-expansion, so a user's own goes after.
-  if (!in.ccache_bin_dir.empty())
-    env.push_back("PATH=" + in.ccache_bin_dir + ":" + (in.path && !in.path->empty() ? *in.path : "/usr/bin:/bin"));
   const bool user_kcflags = in.kcflags && !in.kcflags->empty();
   env.push_back(std::string("KCFLAGS=") + kMacroTrackingOff + (user_kcflags ? " " + *in.kcflags : ""));
   if (!in.huge_pages) return env;

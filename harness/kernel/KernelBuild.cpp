@@ -333,15 +333,16 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
   // compiles a build can reuse are this object dir's. In a dir no build has finished in,
   // every lookup misses, and a miss costs more CPU than plain gcc (hashing the
   // dependencies, storing the object): 7-9% an object measured in turns, 3% over two pairs
-  // of whole cold makes (README). A later build
-  // here (a bisect step, a patch switched back) hits what the builds after the first stored.
+  // of whole cold makes (README). A later build here (a bisect step, a patch switched
+  // back) hits what the builds after the first stored.
   auto env_inputs = build_environment_inputs(o.cache_dir + "/ccache");
   const std::string ccache = find_program("ccache");
   const bool ccache_can_hit = fs::exists(obj + "/vmlinux");
-  if (!ccache.empty() && ccache_can_hit) env_inputs.ccache_bin_dir = ccache_bin_dir(o.cache_dir + "/ccache-bin", ccache);
-  if (!ccache.empty())
-    progress << "kernel: compiling " << (ccache_can_hit ? "with ccache" : "without ccache (a first build here: nothing to hit)")
-             << "\n";
+  if (!ccache.empty()) {
+    if (ccache_can_hit) env_inputs.ccache_bin_dir = ccache_bin_dir(o.cache_dir + "/ccache-bin", ccache);
+    progress << "kernel: compiling "
+             << (ccache_can_hit ? "with ccache" : "without ccache (a first build here: nothing to hit)") << "\n";
+  }
   std::vector<std::string> make = {"env"};
   for (auto& e : kernel_build_environment(env_inputs)) make.push_back(e);
   make.insert(make.end(), {"make", "-C", src, "O=" + obj, "-j" + std::to_string(jobs)});

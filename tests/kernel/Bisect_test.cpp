@@ -167,12 +167,13 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
   const std::string first = "kernel: first build in ";
   if (const auto at = r.output.find(first); at != std::string::npos) {
     EXPECT_EQ(read_text(r.out_dir + "/kernel-build.log").find("SYNC    include/config/auto.conf"), std::string::npos);
-    const std::string obj = r.output.substr(at + first.size(), r.output.find(": every object", at) - at - first.size());
+    const auto from = at + first.size();
+    const std::string obj = r.output.substr(from, r.output.find(": every object", from) - from);
     EXPECT_TRUE(fs::exists(obj + "/vmlinux")) << obj;
     if (!cxlrig::find_program("ccache").empty())
       EXPECT_NE(r.output.find("kernel: compiling without ccache"), std::string::npos) << r.output;
-    EXPECT_TRUE(read_text(obj + "/kernel/.fork.o.cmd").starts_with("savedcmd_kernel/fork.o := gcc "))
-        << read_text(obj + "/kernel/.fork.o.cmd").substr(0, 200);
+    const std::string fork_cmd = read_text(obj + "/kernel/.fork.o.cmd");
+    EXPECT_TRUE(fork_cmd.starts_with("savedcmd_kernel/fork.o := gcc ")) << fork_cmd.substr(0, 200);
   }
 }
 
@@ -380,7 +381,8 @@ TEST_F(KernelHistory, KilledBuildsLeaveNoCompilerAndTheNextBuildWorks) {
       const auto built = again.output.find("kernel: built ");
       const auto paren = again.output.find(" s (", built);
       ASSERT_NE(paren, std::string::npos) << again.output;
-      EXPECT_LT(std::stoul(again.output.substr(paren + 4)), 300u) << k.what << ": recompiled everything\n" << again.output;
+      EXPECT_LT(std::stoul(again.output.substr(paren + 4)), 300u)
+          << k.what << ": recompiled everything\n" << again.output;
     }
   }
 }
