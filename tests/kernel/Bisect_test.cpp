@@ -170,8 +170,9 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
     const auto from = at + first.size();
     const std::string obj = r.output.substr(from, r.output.find(": every object", from) - from);
     EXPECT_TRUE(fs::exists(obj + "/vmlinux")) << obj;
-    if (!cxlrig::find_program("ccache").empty())
+    if (!cxlrig::find_program("ccache").empty()) {
       EXPECT_NE(r.output.find("kernel: compiling without ccache"), std::string::npos) << r.output;
+    }
     const std::string fork_cmd = read_text(obj + "/kernel/.fork.o.cmd");
     EXPECT_TRUE(fork_cmd.starts_with("savedcmd_kernel/fork.o := gcc ")) << fork_cmd.substr(0, 200);
   }
