@@ -75,10 +75,14 @@ TEST(ExpectedObservations, EveryPathEveryObserver) {
   for (const auto& c : kCases) {
     auto e = expected_observations(c.ctx);
     EXPECT_EQ(e.mf_entry, c.mf) << c.name;
-    if (c.mf == Once) EXPECT_EQ(e.mf_flags, c.flags) << c.name;
+    if (c.mf == Once) {
+      EXPECT_EQ(e.mf_flags, c.flags) << c.name;
+    }
     EXPECT_EQ(e.kmsg, c.kmsg) << c.name;
     EXPECT_EQ(e.notify, c.notify) << c.name;
-    if (c.notify == Once) EXPECT_EQ(e.notify_flags, c.flags) << c.name;
+    if (c.notify == Once) {
+      EXPECT_EQ(e.notify_flags, c.flags) << c.name;
+    }
     EXPECT_EQ(e.signal, c.signal) << c.name << ": " << to_string(e.signal);
     EXPECT_EQ(e.qmp_events, c.qmp) << c.name;
     EXPECT_EQ(e.qmp_action_required, c.qmp_ar) << c.name;

@@ -121,11 +121,14 @@ TEST(RaceKasan, MappingVsFsdevWalkHitsWithTheWindowAndTheFixClosesIt) {
   ASSERT_FALSE(fixed.results.is_null()) << fixed.output;
   EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
   EXPECT_EQ(hits(fixed), 0u);
-  for (auto& c : fixed.results["checks"])
-    if (c["point"] == "race")
-      for (auto& s : c["details"]["stressors"])
-        if (s["action"] == "grow_mapping")
-          EXPECT_EQ(s["errors"].value("EBUSY", 0), s["iterations"].get<int>()) << s.dump();
+  for (auto& c : fixed.results["checks"]) {
+    if (c["point"] != "race") continue;
+    for (auto& s : c["details"]["stressors"]) {
+      if (s["action"] == "grow_mapping") {
+        EXPECT_EQ(s["errors"].value("EBUSY", 0), s["iterations"].get<int>()) << s.dump();
+      }
+    }
+  }
 }
 
 // Target (d) of the race issue on the KCSAN variant: dax_holder_notify_failure() against
