@@ -19,12 +19,17 @@ std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& 
   // too; GCC takes the last of two -ftrack-macro-expansion, so a user's own goes after.
   const bool user_kcflags = in.kcflags && !in.kcflags->empty();
   env.push_back(std::string("KCFLAGS=") + kMacroTrackingOff + (user_kcflags ? " " + *in.kcflags : ""));
-  if (!in.huge_pages) return env;
-  if (!in.thp_preload.empty()) {
-    const bool other = in.ld_preload && !in.ld_preload->empty();
-    env.push_back("LD_PRELOAD=" + in.thp_preload + (other ? ":" + *in.ld_preload : ""));
+  std::string preload;
+  auto add_preload = [&](const std::string& lib) { preload += (preload.empty() ? "" : ":") + lib; };
+  if (in.huge_pages && !in.thp_preload.empty()) add_preload(in.thp_preload);
+  if (!in.allocator.empty()) add_preload(in.allocator);
+  if (!preload.empty()) {
+    if (in.ld_preload && !in.ld_preload->empty()) add_preload(*in.ld_preload);
+    env.push_back("LD_PRELOAD=" + preload);
   }
-  // Tunables are colon-separated and the last setting of one wins: ours goes last.
+  if (!in.huge_pages) return env;
+  // Tunables are colon-separated and the last setting of one wins: ours goes last. With
+  // mimalloc, glibc's malloc only serves a process that cannot take the preload.
   const bool other = in.glibc_tunables && !in.glibc_tunables->empty();
   env.push_back("GLIBC_TUNABLES=" + (other ? *in.glibc_tunables + ":" : std::string()) + "glibc.malloc.hugetlb=1");
   return env;
@@ -34,6 +39,7 @@ BuildEnvironmentInputs build_environment_inputs(const std::string& ccache_dir) {
   BuildEnvironmentInputs in;
   in.ccache_dir = ccache_dir;
   if (std::filesystem::exists(CXLRIG_THP_PRELOAD_PATH)) in.thp_preload = CXLRIG_THP_PRELOAD_PATH;
+  if (const std::string mi = CXLRIG_MIMALLOC_PATH; !mi.empty() && std::filesystem::exists(mi)) in.allocator = mi;
   if (const char* v = std::getenv("LD_PRELOAD")) in.ld_preload = v;
   if (const char* v = std::getenv("GLIBC_TUNABLES")) in.glibc_tunables = v;
   if (const char* v = std::getenv("KCFLAGS")) in.kcflags = v;

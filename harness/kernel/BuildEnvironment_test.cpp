@@ -71,3 +71,21 @@ TEST(BuildEnvironment, CcacheThroughPathOnlyWhenAsked) {
   EXPECT_EQ(value_of(kernel_build_environment(in), "PATH"), "/c/ccache-bin:/usr/bin:/bin");
   EXPECT_EQ(value_of(kernel_build_environment(in), "CCACHE_DIR"), "/c");
 }
+
+TEST(BuildEnvironment, MimallocAfterTheHugePagePreloadAndBeforeTheUsers) {
+  BuildEnvironmentInputs in{"/c", "/rig/p.so", std::string("/usr/lib/libfoo.so"), std::nullopt};
+  in.allocator = "/usr/lib/libmimalloc.so.2";
+  // The huge-page library's mmap() comes first in lookup order, so it sees mimalloc's too.
+  EXPECT_EQ(value_of(kernel_build_environment(in), "LD_PRELOAD"), "/rig/p.so:/usr/lib/libmimalloc.so.2:/usr/lib/libfoo.so");
+  in.huge_pages = false;
+  auto env = kernel_build_environment(in);
+  EXPECT_EQ(value_of(env, "LD_PRELOAD"), "/usr/lib/libmimalloc.so.2:/usr/lib/libfoo.so")
+      << "the allocator is its own choice, not part of the huge-page one";
+  EXPECT_EQ(value_of(env, "GLIBC_TUNABLES"), "<unset>");
+  in.thp_preload.clear();
+  in.huge_pages = true;
+  in.ld_preload = std::nullopt;
+  EXPECT_EQ(value_of(kernel_build_environment(in), "LD_PRELOAD"), "/usr/lib/libmimalloc.so.2");
+  in.allocator.clear();
+  EXPECT_EQ(value_of(kernel_build_environment(in), "LD_PRELOAD"), "<unset>");
+}

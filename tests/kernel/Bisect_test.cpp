@@ -17,6 +17,7 @@
 #include <thread>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "RunHarness.h"
 #include "Subprocess.h"
@@ -160,6 +161,20 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
       EXPECT_NE(read_text(e.path().string()).find(" -ftrack-macro-expansion=0 "), std::string::npos) << e.path();
     }
     EXPECT_GT(module_compiles, 0u) << "no compile of the rig's modules under " << result_dir;
+    // Every make ran with mimalloc preloaded as its processes' malloc, where the machine
+    // has it (ci/install-deps installs it), and the kernel it gave passed the run above.
+    if (const std::string mi = CXLRIG_MIMALLOC_PATH; !mi.empty()) {
+      size_t makes = 0;
+      std::istringstream log(read_text(r.out_dir + "/kernel-build.log"));
+      for (std::string line; std::getline(log, line);) {
+        if (!line.starts_with("$ env ") || line.find(" make ") == std::string::npos) continue;
+        ++makes;
+        const auto at = line.find(" LD_PRELOAD=");
+        ASSERT_NE(at, std::string::npos) << line;
+        EXPECT_NE(line.substr(at, line.find(' ', at + 1) - at).find(mi), std::string::npos) << line;
+      }
+      EXPECT_GT(makes, 0u);
+    }
   }
   // A first build's config pass writes auto.conf itself: the build runs no syncconfig.
   // It compiles without ccache (nothing to hit), and kbuild's command lines name plain gcc
