@@ -2,15 +2,15 @@
 // kbuild's own command lines (the .cmd files of an object dir `cxlrig kernel build` made)
 // are compiled again for every Nth kernel object: the compile and its objtool pass, without
 // ccache, into a scratch dir (the object dir is never written), in the environment a
-// kernel build gives make (BuildEnvironment.h: the huge-page preload). With flags, each
-// object is compiled with and without them; with --without-thp, in that environment and
-// without the preload and tunable. The two alternate in order from pass to pass, so a drift
+// kernel build gives make (BuildEnvironment.h: the huge-page preload, mimalloc). With flags,
+// each object is compiled with and without them; with --without-thp, in that environment
+// and without the preload and tunable; with --without-mimalloc, without mimalloc. The two alternate in order from pass to pass, so a drift
 // of the machine falls on both. CPU is the children's rusage (user + sys). With flags it also
 // says how many objects came out byte-identical: a flag that changes only the compiler's
 // work, not the kernel, is one a test rig can take.
 // The aim is issue 13's: a 300 s full build on this machine's cores holds 300 s x cores of
 // CPU, and the whole build's compile, at the sampled rate, has to fit in it.
-// Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [--without-thp | -- FLAG...]
+// Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [--without-thp | --without-mimalloc | -- FLAG...]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -96,7 +96,7 @@ double cpu_of(const std::string& objdir, std::vector<std::string> env, const std
 }
 
 int usage(const char* argv0, const std::string& why) {
-  std::fprintf(stderr, "%s\nusage: %s OBJDIR [--every N] [--passes P] [--without-thp | -- FLAG...]\n"
+  std::fprintf(stderr, "%s\nusage: %s OBJDIR [--every N] [--passes P] [--without-thp | --without-mimalloc | -- FLAG...]\n"
                        "  OBJDIR: an object dir of `cxlrig kernel build` (CACHE/kbuild/obj-*)\n",
                why.c_str(), argv0);
   return 2;
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   const fs::path objdir = fs::absolute(argv[1]);
   size_t every = 18, passes = 3;
   std::vector<std::string> flags;
-  bool without_thp = false;
+  bool without_thp = false, without_mimalloc = false;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--") {
@@ -118,6 +118,8 @@ int main(int argc, char** argv) {
     }
     if (a == "--without-thp") {
       without_thp = true;
+    } else if (a == "--without-mimalloc") {
+      without_mimalloc = true;
     } else if ((a == "--every" || a == "--passes") && i + 1 < argc) {
       const long v = std::atol(argv[++i]);
       if (v < 1) return usage(argv[0], a + " must be a positive number, not " + argv[i]);
@@ -127,14 +129,19 @@ int main(int argc, char** argv) {
     }
   }
   if (!fs::is_directory(objdir)) return usage(argv[0], objdir.string() + " is not a directory");
-  if (without_thp && !flags.empty()) return usage(argv[0], "--without-thp and flags: one comparison at a time");
+  if (int(without_thp) + int(without_mimalloc) + int(!flags.empty()) > 1)
+    return usage(argv[0], "--without-thp, --without-mimalloc and flags: one comparison at a time");
   // The build's environment, and the same without the huge-page preload and tunable.
   const auto inputs = cxlrig::build_environment_inputs("");
   if (without_thp && inputs.thp_preload.empty())
     return usage(argv[0], "--without-thp: no cxlrig-thp-preload.so beside the rig (build it first)");
+  if (without_mimalloc && inputs.allocator.empty())
+    return usage(argv[0], "--without-mimalloc: the rig was configured without libmimalloc.so.2 (install "
+                          "libmimalloc2.0, then run cmake again)");
   const auto build_env = cxlrig::kernel_build_environment(inputs);
   auto plain_inputs = inputs;
-  plain_inputs.huge_pages = false;
+  if (without_thp) plain_inputs.huge_pages = false;
+  if (without_mimalloc) plain_inputs.allocator.clear();
   const auto plain_env = cxlrig::kernel_build_environment(plain_inputs);
 
   std::vector<fs::path> cmd_files;
@@ -169,7 +176,7 @@ int main(int argc, char** argv) {
         };
         std::vector<Run> runs = {{&build_env, retargeted(sample[i], obj, {}), &base}};
         if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj_with, flags), &with});
-        if (without_thp) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), &with});
+        if (without_thp || without_mimalloc) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), &with});
         if (p % 2) std::reverse(runs.begin(), runs.end());
         for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
         // Whether the flags change the code, or only the compiler's work (objtool has
@@ -195,8 +202,8 @@ int main(int argc, char** argv) {
   std::printf("%-52s %9.3fs\n", "CPU per object (compile + objtool, no ccache)", per);
   std::printf("%-52s %9.0fs %9.0fs %6.2f\n", "the whole build's compiles at that rate (core-s)", per * all.size(), aim,
               per * all.size() / aim);
-  if (!flags.empty() || without_thp) {
-    std::string joined = without_thp ? "no huge-page preload" : "";
+  if (!flags.empty() || without_thp || without_mimalloc) {
+    std::string joined = without_thp ? "no huge-page preload" : without_mimalloc ? "glibc's malloc" : "";
     for (const auto& f : flags) joined += (joined.empty() ? "" : " ") + f;
     const double per_with = with / passes / sample.size();
     std::printf("%-52s %9.3fs %10s %6.3f\n", ("CPU per object with " + joined).c_str(), per_with, "base",
