@@ -4,10 +4,11 @@
 // ccache, into a scratch dir (the object dir is never written), in the environment a
 // kernel build gives make (BuildEnvironment.h: the huge-page preload, mimalloc). With flags,
 // each object is compiled with and without them; with --without-thp, in that environment
-// and without the preload and tunable; with --without-mimalloc, without mimalloc. The two alternate in order from pass to pass, so a drift
-// of the machine falls on both. CPU is the children's rusage (user + sys). With flags it also
-// says how many objects came out byte-identical: a flag that changes only the compiler's
-// work, not the kernel, is one a test rig can take.
+// and without the preload and tunable; with --without-mimalloc, in it and without
+// mimalloc. The two alternate in order from pass to pass, so a drift of the machine falls
+// on both. CPU is the children's rusage (user + sys). With flags it also says how many
+// objects came out byte-identical: a flag that changes only the compiler's work, not the
+// kernel, is one a test rig can take.
 // The aim is issue 13's: a 300 s full build on this machine's cores holds 300 s x cores of
 // CPU, and the whole build's compile, at the sampled rate, has to fit in it.
 // Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [--without-thp | --without-mimalloc | -- FLAG...]
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
   if (!fs::is_directory(objdir)) return usage(argv[0], objdir.string() + " is not a directory");
   if (int(without_thp) + int(without_mimalloc) + int(!flags.empty()) > 1)
     return usage(argv[0], "--without-thp, --without-mimalloc and flags: one comparison at a time");
-  // The build's environment, and the same without the huge-page preload and tunable.
+  // The build's environment, and the same without what --without-* names.
   const auto inputs = cxlrig::build_environment_inputs("");
   if (without_thp && inputs.thp_preload.empty())
     return usage(argv[0], "--without-thp: no cxlrig-thp-preload.so beside the rig (build it first)");
