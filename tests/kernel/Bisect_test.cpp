@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 
+#include "BuildEnvironment.h"
 #include "RunHarness.h"
 #include "Subprocess.h"
 
@@ -161,9 +162,10 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
       EXPECT_NE(read_text(e.path().string()).find(" -ftrack-macro-expansion=0 "), std::string::npos) << e.path();
     }
     EXPECT_GT(module_compiles, 0u) << "no compile of the rig's modules under " << result_dir;
-    // Every make ran with mimalloc preloaded as its processes' malloc, where the machine
-    // has it (ci/install-deps installs it), and the kernel it gave passed the run above.
-    if (const std::string mi = CXLRIG_MIMALLOC_PATH; !mi.empty()) {
+    // Every make ran with mimalloc preloaded as its processes' malloc, where the rig has it
+    // (ci/install-deps installs it, and ci/build requires it), and the kernel it gave passed
+    // the run above. The rig's own lookup says where: the same one KernelBuild uses.
+    if (const std::string mi = cxlrig::build_environment_inputs("").allocator; !mi.empty()) {
       size_t makes = 0;
       std::istringstream log(read_text(r.out_dir + "/kernel-build.log"));
       for (std::string line; std::getline(log, line);) {
