@@ -12,6 +12,8 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "RunHarness.h"
 #include "Subprocess.h"
@@ -149,16 +151,29 @@ TEST(Nightly, TwoNightsReportThePlantedRegressionEverywhere) {
 
 // A night split over two shards (two CI jobs) and folded back: one history, one page, every
 // cell once; a shard that never arrived leaves its cells MISS, not silently absent.
+// The first shard runs at a terminal, the second piped: at a terminal the cells show as one
+// rewritten status line (cells done, ETA, failing), piped as one plain line per cell.
 TEST(Nightly, ShardsMergeIntoOneNightAndMissingShardsShow) {
   const std::string dir = fresh_out_dir("nightly-shards");
   fs::create_directories(dir);
   const std::string m = matrix(dir, "matrix.json", kernel_tree(), false);
   for (auto shard : {"1/2", "2/2"}) {
-    auto r = run_cxlrig({"nightly", m, "--shard", shard, "--night", "ci-42", "--jobs", "2"},
-                        dir + "/shard-" + std::string(1, shard[0]), 3000);
+    const bool tty = shard[0] == '1';
+    const std::vector<std::string> args = {"nightly", m, "--shard", shard, "--night", "ci-42", "--jobs", "2"};
+    const std::string out = dir + "/shard-" + std::string(1, shard[0]);
+    auto r = tty ? run_cxlrig_on_tty(args, out, 3000) : run_cxlrig(args, out, 3000);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("2 of 4 cells (shard " + std::string(shard) + ")"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("no history (merge writes it)"), std::string::npos) << r.output;
+    if (tty) {
+      EXPECT_NE(r.output.find("\rnightly: 1/2 cells, ETA "), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("\rnightly: 2/2 cells, ETA 0s, "), std::string::npos) << r.output;
+      EXPECT_EQ(r.output.find("cell 1/2 "), std::string::npos) << r.output;
+    } else {
+      EXPECT_NE(r.output.find("cell 1/2 "), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("cell 2/2 "), std::string::npos) << r.output;
+      EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
+    }
   }
   const std::string db = dir + "/history.sqlite";
   auto merged = run_cxlrig({"nightly", "merge", dir + "/shard-1", dir + "/shard-2", "--out", dir + "/merged", "--db", db}, "", 600);
