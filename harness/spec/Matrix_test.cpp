@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "InputError.h"
@@ -125,4 +126,21 @@ TEST(Matrix, ShippedNightlyMatrixParses) {
   Matrix m = load_matrix_file(kData + "/ci/nightly.json", kData);
   EXPECT_GE(m.kernels.size(), 3u);
   EXPECT_GT(expand_cells(m).size(), 10u);
+}
+
+// The shipped matrix's KASAN kernel runs every race scenario and nothing else: the races'
+// expected titles (KASAN: ... in fsdev_pagemap_memory_failure, ...) can appear on no other
+// kernel of the night, and the base kernels run the rest.
+TEST(Matrix, ShippedNightlyKasanKernelRunsTheRacesOnly) {
+  Matrix m = load_matrix_file(kData + "/ci/nightly.json", kData);
+  const auto k = std::find_if(m.kernels.begin(), m.kernels.end(), [](const MatrixKernel& x) { return x.variant == "kasan"; });
+  ASSERT_NE(k, m.kernels.end());
+  const size_t ki = static_cast<size_t>(k - m.kernels.begin());
+  std::set<std::string> races, ran;
+  for (const auto& s : m.scenarios)
+    if (s.race) races.insert(s.name);
+  ASSERT_FALSE(races.empty());
+  for (const auto& c : expand_cells(m))
+    if (c.kernel == ki) ran.insert(c.scenario);
+  EXPECT_EQ(ran, races);
 }
