@@ -211,6 +211,16 @@ std::string MatrixCell::dir_name() const {
   return d;
 }
 
+namespace {
+
+// One field of an exclusion against a cell's name ("!" negates; see MatrixExclusion).
+bool exclusion_matches(const std::string& pattern, const std::string& name) {
+  if (!pattern.empty() && pattern[0] == '!') return !glob_match(pattern.substr(1), name);
+  return glob_match(pattern, name);
+}
+
+}  // namespace
+
 std::vector<MatrixCell> expand_cells(const Matrix& m) {
   std::vector<MatrixCell> out;
   for (size_t k = 0; k < m.kernels.size(); ++k)
@@ -219,8 +229,8 @@ std::vector<MatrixCell> expand_cells(const Matrix& m) {
         for (uint64_t seed : m.seeds) {
           const std::string seed_s = std::to_string(seed);
           const bool excluded = std::any_of(m.exclude.begin(), m.exclude.end(), [&](const MatrixExclusion& x) {
-            return glob_match(x.kernel, m.kernels[k].name) && glob_match(x.topology, t) && glob_match(x.scenario, s.name) &&
-                   glob_match(x.seed, seed_s);
+            return exclusion_matches(x.kernel, m.kernels[k].name) && exclusion_matches(x.topology, t) &&
+                   exclusion_matches(x.scenario, s.name) && exclusion_matches(x.seed, seed_s);
           });
           if (excluded) continue;
           MatrixCell c;

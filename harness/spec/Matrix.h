@@ -36,7 +36,9 @@ struct MatrixScenario {
   bool race = false;                    // a race scenario: its cells are `cxlrig race`
 };
 
-// A cell is left out when every field an exclusion names matches (shell globs).
+// A cell is left out when every field an exclusion names matches (shell globs). A field
+// that starts with "!" matches what its glob does not: {"kernel": "k-kasan", "scenario":
+// "!race-*"} keeps kernel k-kasan to the race scenarios. No name starts with "!".
 struct MatrixExclusion {
   std::string kernel = "*", topology = "*", scenario = "*", seed = "*";
   std::string reason;

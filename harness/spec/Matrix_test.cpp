@@ -58,6 +58,17 @@ TEST(Matrix, ExclusionsAreGlobsOnEveryNamedField) {
   EXPECT_NE(error_of(j).find("m.json.exclude: leaves no cell"), std::string::npos) << error_of(j);
 }
 
+// "!" keeps a kernel to what the glob names: b runs the race scenario only, a runs both.
+TEST(Matrix, ExclusionFieldsNegatedWithABang) {
+  json j = minimal();
+  j["scenarios"] = json::parse(R"(["multirange-poison", {"name": "race-mapping-vs-fsdev-mf", "topologies": "scenario"}])");
+  j["exclude"] = json::parse(R"([{"kernel": "b", "scenario": "!race-*", "reason": "races only"}])");
+  std::set<std::string> keys;
+  for (auto& c : expand_cells(parse_matrix(j, "m.json", "/tmp", kData))) keys.insert(c.key);
+  EXPECT_EQ(keys, (std::set<std::string>{"a:vmem-1:multirange-poison:1", "a:vmem-2way:multirange-poison:1",
+                                         "a:vmem-1:race-mapping-vs-fsdev-mf:1", "b:vmem-1:race-mapping-vs-fsdev-mf:1"}));
+}
+
 TEST(Matrix, RaceScenariosKeepRunsAndTheirOwnTopology) {
   json j = minimal();
   j["scenarios"] = json::parse(R"([{"name": "race-mapping-vs-fsdev-mf", "runs": 2, "duration": "10s", "topologies": "scenario"}])");
