@@ -1,5 +1,6 @@
 #include "CellResults.h"
 
+#include <algorithm>
 #include <map>
 
 namespace cxlrig {
@@ -20,6 +21,7 @@ void read_cell_results(CellRecord& cell, int exit_code, const json& results, con
   cell.exit_code = exit_code;
   cell.rows.clear();
   cell.splats.clear();
+  cell.race = {};
   if (!results.is_object()) {
     cell.status = "infra";
     cell.reason = problem.empty() ? "no results.json" : problem;
@@ -48,6 +50,16 @@ void read_cell_results(CellRecord& cell, int exit_code, const json& results, con
       if (fresh) cell.splats.push_back({title, 0, text_or(s, "report")});
       ++cell.splats[it->second].count;
     }
+  // A race's tally as RaceCheck wrote it; a field of the wrong type leaves the tally at
+  // zero runs, which no output reads as a hit rate.
+  if (results.contains("race") && results["race"].is_object()) {
+    const json& r = results["race"];
+    auto count = [&](const char* k) { return r.contains(k) && r[k].is_number_unsigned() ? r[k].get<unsigned>() : 0u; };
+    cell.race.runs = count("runs");
+    cell.race.hits = std::min(count("hits"), cell.race.runs);
+    if (r.contains("median_first_hit_s") && r["median_first_hit_s"].is_number())
+      cell.race.median_first_hit_s = r["median_first_hit_s"].get<double>();
+  }
   const std::string error = results.contains("error") && results["error"].is_string() ? results["error"].get<std::string>() : "";
   // The run's exit code is its verdict (0 pass, 1 fail, 125 infra, 2 bad input); a
   // results.json that contradicts it is trusted less than the code.

@@ -10,9 +10,10 @@ namespace cxlrig {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelIdentity, name, source, abi, version, commit, config_hash, patches)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RowRecord, key, verdict, reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplatRecord, title, count, report)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RaceTally, runs, hits, median_first_hit_s)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CellRecord, key, kernel, topology, scenario, seed, command, kernel_id,
                                                 status, exit_code, duration_s, started, reason, artifacts, reproduce,
-                                                rows, splats)
+                                                rows, splats, race)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NightRecord, id, started, finished, matrix, shard, expected_cells, cells)
 
 std::string KernelIdentity::describe() const {

@@ -36,6 +36,15 @@ struct SplatRecord {
   std::string report;   // the first full report
 };
 
+// A race cell's tally, from its results.json "race" block (judge/RaceCheck): runs, the runs
+// that hit an expected title, and the median time to the first hit (-1: no hit). A run
+// cell's is all zero.
+struct RaceTally {
+  unsigned runs = 0;
+  unsigned hits = 0;
+  double median_first_hit_s = -1;
+};
+
 // pass: exit 0; fail: exit 1 (a row failed or a splat was seen); infra: the cell could not
 // be judged (exit 125, bad input, no results.json), kept apart from failures.
 struct CellRecord {
@@ -53,6 +62,7 @@ struct CellRecord {
   std::string reproduce;
   std::vector<RowRecord> rows;
   std::vector<SplatRecord> splats;
+  RaceTally race;
   const RowRecord* row(const std::string& key) const;
   bool has_splat(const std::string& title) const;
 };
