@@ -124,6 +124,12 @@ std::string night_page_html(const NightView& v) {
         << p << "/" << f << "/" << s << " <small>P/F/S</small>, " << num(c.duration_s) << " s";
       if (is_red) h << " <b>NEW</b>";
       if (!c.reason.empty()) h << "<br><small>" << esc(c.reason) << "</small>";
+      if (c.command == "race" && c.race.runs > 0) {
+        h << "<br><small class=\"hits\" data-hits=\"" << c.race.hits << "\" data-runs=\"" << c.race.runs << "\">hit "
+          << c.race.hits << " of " << c.race.runs << " runs";
+        if (c.race.median_first_hit_s >= 0) h << ", first hit " << num(c.race.median_first_hit_s) << " s (median)";
+        h << "</small>";
+      }
       for (auto& sp : c.splats) h << "<br><small class=\"splat\">" << esc(sp.title) << " (" << sp.count << ")</small>";
       h << "<br><a href=\"" << esc(rel(c.artifacts, v.out_dir)) << "/\">artifacts</a>";
       if (!c.reproduce.empty())
