@@ -49,9 +49,14 @@ std::string kcidb_path_part(const std::string& s) {
   return clean.empty() ? "_" : clean;
 }
 
+// A splat title's issue: the id is a hash of the normalised title, so the same bug keeps
+// its issue from night to night and from kernel to kernel.
+std::string splat_issue_id(const std::string& title) { return kOrigin + ":splat-" + sha256_string(title).substr(0, 16); }
+
 json kcidb_report(const NightView& v) {
-  json checkouts = json::array(), builds = json::array(), tests = json::array();
-  std::set<std::string> seen_checkouts, seen_builds;
+  json checkouts = json::array(), builds = json::array(), tests = json::array(), issues = json::array(),
+       incidents = json::array();
+  std::set<std::string> seen_checkouts, seen_builds, seen_issues;
   const std::string night = id_part(v.night.id);
   for (auto& c : v.night.cells) {
     const KernelIdentity& k = c.kernel_id;
@@ -83,7 +88,33 @@ json kcidb_report(const NightView& v) {
     };
     if (c.status == "infra") test("", "cxlrig." + scenario, "ERROR", c.reason);
     for (auto& r : c.rows) test(r.key, "cxlrig." + scenario + "." + kcidb_path_part(r.key), status_of(r.verdict), r.reason);
-    for (auto& s : c.splats) test("splat-" + s.title, "cxlrig." + scenario + ".splat", "FAIL", s.title);
+    for (auto& s : c.splats) {
+      test("splat-" + s.title, "cxlrig." + scenario + ".splat", "FAIL", s.title);
+      // The splat as a KCIDB issue (one per title) and its incident here. The culprit is the
+      // tested code: the splat is the kernel's report, and the rig's own modules
+      // (guest-tests/modules) are part of what the cell tested.
+      const std::string issue_id = splat_issue_id(s.title);
+      if (seen_issues.insert(issue_id).second)
+        issues.push_back({{"id", issue_id}, {"version", 0}, {"origin", kOrigin}, {"report_subject", s.title},
+                          {"culprit", {{"code", true}, {"tool", false}, {"harness", false}}},
+                          {"comment", s.title}, {"misc", {{"first_cell", c.key}}}});
+      incidents.push_back({{"id", cell_id + "-" + issue_id.substr(kOrigin.size() + 1)}, {"origin", kOrigin},
+                           {"issue_id", issue_id}, {"issue_version", 0}, {"build_id", build_id},
+                           {"test_id", tests.back()["id"]}, {"present", true},
+                           {"comment", std::to_string(s.count) + (s.count == 1 ? " report" : " reports") + " in " + c.key},
+                           {"misc", {{"count", s.count}, {"cell", c.key}}}});
+    }
+    // A race's hit rate as the number of a DONE test (KCIDB: "DONE ... produced a
+    // measurement"); the runs' own rows above carry PASS/FAIL per run.
+    if (c.command == "race" && c.race.runs > 0) {
+      test("hit-rate", "cxlrig." + scenario + ".hit_rate", "DONE",
+           std::to_string(c.race.hits) + " of " + std::to_string(c.race.runs) + " runs hit");
+      json& t = tests.back();
+      t["number"] = {{"value", double(c.race.hits) / c.race.runs}};
+      t["misc"]["hits"] = c.race.hits;
+      t["misc"]["runs"] = c.race.runs;
+      if (c.race.median_first_hit_s >= 0) t["misc"]["median_first_hit_s"] = c.race.median_first_hit_s;
+    }
   }
   for (auto& m : v.missing) {
     // A cell no shard ran: its kernel's build id is that of tonight's name for it.
@@ -103,7 +134,12 @@ json kcidb_report(const NightView& v) {
                      {"origin", kOrigin}, {"path", "cxlrig." + kcidb_path_part(scenario)}, {"status", "MISS"},
                      {"comment", "no shard ran this cell"}});
   }
-  return {{"version", {{"major", 5}, {"minor", 0}}}, {"checkouts", checkouts}, {"builds", builds}, {"tests", tests}};
+  json report = {{"version", {{"major", 5}, {"minor", 0}}}, {"checkouts", checkouts}, {"builds", builds}, {"tests", tests}};
+  if (!issues.empty()) {
+    report["issues"] = issues;
+    report["incidents"] = incidents;
+  }
+  return report;
 }
 
 std::vector<std::string> kcidb_problems(const json& r) {
@@ -122,9 +158,9 @@ std::vector<std::string> kcidb_problems(const json& r) {
       for (size_t i = 0; i < j.size(); ++i) no_nulls(j[i], at + "[" + std::to_string(i) + "]");
   };
   no_nulls(r, "report");
-  std::set<std::string> ids[3];
-  const char* kinds[] = {"checkouts", "builds", "tests"};
-  for (int t = 0; t < 3; ++t) {
+  std::set<std::string> ids[5];
+  const char* kinds[] = {"checkouts", "builds", "tests", "issues", "incidents"};
+  for (int t = 0; t < 5; ++t) {
     if (!r.contains(kinds[t])) continue;
     if (!r[kinds[t]].is_array()) {
       out.push_back(std::string(kinds[t]) + ": must be a list");
@@ -154,6 +190,23 @@ std::vector<std::string> kcidb_problems(const json& r) {
           out.push_back(at + ".build_id: names no build of the report");
         if (o.contains("path") && (!o["path"].is_string() || !std::regex_match(o["path"].get<std::string>(), kPath)))
           out.push_back(at + ".path: " + o["path"].dump() + " is not dot-separated [A-Za-z0-9_-] parts");
+      }
+      if (t == 2 && o.contains("number") &&
+          (!o["number"].is_object() || !o["number"].contains("value") || !o["number"]["value"].is_number()))
+        out.push_back(at + ".number: must be {\"value\": N, ...}");
+      auto need_version = [&](const char* f) {
+        if (!o.contains(f) || !o[f].is_number_integer() || o[f].get<long long>() < 0)
+          out.push_back(at + "." + f + ": required, an integer of 0 or more");
+      };
+      if (t == 3) need_version("version");
+      if (t == 4) {
+        need_version("issue_version");
+        if (need_id("issue_id").size() && !ids[3].count(o["issue_id"]))
+          out.push_back(at + ".issue_id: names no issue of the report");
+        if (o.contains("build_id") && need_id("build_id").size() && !ids[1].count(o["build_id"]))
+          out.push_back(at + ".build_id: names no build of the report");
+        if (o.contains("test_id") && need_id("test_id").size() && !ids[2].count(o["test_id"]))
+          out.push_back(at + ".test_id: names no test of the report");
       }
       if (o.contains("status") && (!o["status"].is_string() || !kStatus.count(o["status"].get<std::string>())))
         out.push_back(at + ".status: " + o["status"].dump() + " is not one of FAIL, ERROR, MISS, PASS, DONE, SKIP");

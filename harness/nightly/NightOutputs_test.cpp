@@ -2,7 +2,9 @@
 // JUnit and KCIDB, and KCIDB must keep v5's rules.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "KcidbReport.h"
@@ -127,4 +129,99 @@ TEST(NightOutputs, KcidbProblemsCatchBrokenReports) {
   EXPECT_TRUE(has("builds[0].origin"));
   EXPECT_TRUE(has("tests[3].build_id: names no build"));
   EXPECT_TRUE(has("null"));
+}
+
+namespace {
+
+// The planted night with a race cell of a KASAN kernel that hit 2 of 3 runs, reporting the
+// planted cell's title too (the same bug seen by two cells is one issue).
+NightView raced() {
+  NightView v = planted();
+  CellRecord race = v.night.cells[1];
+  race.key = "rig-kasan:vmem-1:race-mapping-vs-fsdev-mf:1";
+  race.kernel = "rig-kasan";
+  race.scenario = "race-mapping-vs-fsdev-mf";
+  race.command = "race";
+  race.kernel_id.name = "rig-kasan";
+  race.rows = {{"race/run0", "FAIL", "reproduced"}, {"race/run1", "PASS", ""}, {"race/run2", "FAIL", "reproduced"}};
+  race.splats = {{"KASAN: slab-use-after-free Read in fsdev_pagemap_memory_failure", 2, "BUG: KASAN: ..."},
+                 {"WARNING in fsdev_pagemap_memory_failure", 1, "WARNING: ..."}};
+  race.race = {3, 2, 0.21};
+  v.night.cells.push_back(race);
+  return v;
+}
+
+}  // namespace
+
+TEST(NightOutputs, KcidbSplatsAreIssuesWithAnIncidentPerCell) {
+  const auto k = kcidb_report(raced());
+  ASSERT_TRUE(kcidb_problems(k).empty()) << kcidb_problems(k).front();
+  ASSERT_EQ(k["issues"].size(), 2u) << "one issue per title, not per cell";
+  ASSERT_EQ(k["incidents"].size(), 3u) << "one incident per title a cell reported";
+  std::map<std::string, std::string> subject;
+  for (auto& i : k["issues"]) {
+    subject[i["id"]] = i["report_subject"];
+    EXPECT_EQ(i["version"], 0);
+    EXPECT_EQ(i["culprit"]["code"], true);
+  }
+  std::set<std::string> test_ids;
+  for (auto& t : k["tests"]) test_ids.insert(t["id"]);
+  unsigned warning = 0;
+  for (auto& inc : k["incidents"]) {
+    ASSERT_TRUE(subject.count(inc["issue_id"])) << inc.dump();
+    EXPECT_TRUE(test_ids.count(inc["test_id"])) << inc.dump();
+    EXPECT_EQ(inc["present"], true);
+    warning += subject[inc["issue_id"]] == "WARNING in fsdev_pagemap_memory_failure";
+  }
+  EXPECT_EQ(warning, 2u);
+  // The issue id is the title's, whatever the night: tomorrow's report names the same issue.
+  NightView tomorrow = raced();
+  tomorrow.night.id = "2026-12-02T01:00:00Z";
+  EXPECT_EQ(kcidb_report(tomorrow)["issues"], k["issues"]);
+  // No splat, no issues and no incidents lists.
+  NightView clean = planted();
+  clean.night.cells[1].splats.clear();
+  EXPECT_FALSE(kcidb_report(clean).contains("issues"));
+}
+
+TEST(NightOutputs, KcidbRaceHitRateIsTheNumberOfADoneTest) {
+  const auto k = kcidb_report(raced());
+  unsigned found = 0;
+  for (auto& t : k["tests"]) {
+    if (t["path"] != "cxlrig.race-mapping-vs-fsdev-mf.hit_rate") continue;
+    ++found;
+    EXPECT_EQ(t["status"], "DONE");
+    EXPECT_DOUBLE_EQ(t["number"]["value"].get<double>(), 2.0 / 3);
+    EXPECT_EQ(t["misc"]["hits"], 2);
+    EXPECT_EQ(t["misc"]["runs"], 3);
+    EXPECT_DOUBLE_EQ(t["misc"]["median_first_hit_s"].get<double>(), 0.21);
+    EXPECT_EQ(t["comment"], "2 of 3 runs hit");
+  }
+  EXPECT_EQ(found, 1u) << "one hit-rate test, for the race cell only";
+}
+
+TEST(NightOutputs, KcidbProblemsCatchBrokenIssuesAndIncidents) {
+  auto k = kcidb_report(raced());
+  k["issues"][0].erase("version");
+  k["incidents"][0]["issue_id"] = "cxlrig:splat-nowhere";
+  k["incidents"][1]["test_id"] = "cxlrig:test-nowhere";
+  k["incidents"][2]["issue_version"] = -1;
+  for (auto& t : k["tests"])
+    if (t.contains("number")) t["number"] = {{"unit", "runs"}};
+  const auto p = kcidb_problems(k);
+  auto has = [&](const std::string& s) {
+    return std::any_of(p.begin(), p.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("issues[0].version: required"));
+  EXPECT_TRUE(has("incidents[0].issue_id: names no issue"));
+  EXPECT_TRUE(has("incidents[1].test_id: names no test"));
+  EXPECT_TRUE(has("incidents[2].issue_version"));
+  EXPECT_TRUE(has(".number: must be"));
+}
+
+TEST(NightOutputs, PageShowsARaceCellsHitRate) {
+  const std::string h = night_page_html(raced());
+  EXPECT_NE(h.find("<small class=\"hits\" data-hits=\"2\" data-runs=\"3\">hit 2 of 3 runs, first hit 0.2 s (median)</small>"),
+            std::string::npos) << h;
+  EXPECT_EQ(night_page_html(planted()).find("class=\"hits\""), std::string::npos) << "run cells have no hit rate";
 }
