@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
@@ -194,4 +195,71 @@ TEST(Nightly, ShardsMergeIntoOneNightAndMissingShardsShow) {
   const auto kcidb = json_file(dir + "/half/kcidb.json");
   for (auto& t : kcidb["tests"]) miss += t["status"] == "MISS";
   EXPECT_EQ(miss, 2u);
+}
+
+// A splat of a shipped kernel reaches KCIDB as an issue and an incident, and a race cell's
+// tally as a hit rate. Debian's packaged 7.3.4 (the locked default) runs
+// mapping-while-bound, which that kernel takes and then oopses on
+// (tests/vm/Reconfig_test.cpp), and one short run of race-faults-vs-mapping (no window
+// patch on a packaged kernel: the hits are whatever happens, the tally is what is checked).
+// Guards: dax/bus: mapping_store() -> alloc_dev_dax_range() has no dev->driver check.
+TEST(Nightly, SplatsBecomeKcidbIssuesAndARaceItsHitRate) {
+  const std::string dir = fresh_out_dir("nightly-splats");
+  fs::create_directories(dir);
+  nlohmann::json m = {{"schema", "cxlrig.matrix/1"},
+                      {"name", "splats"},
+                      {"kernels", {{{"name", "debian-7.3"}, {"packaged", "7.3"}}}},
+                      {"topologies", {"vmem-1"}},
+                      {"scenarios", {"mapping-while-bound", {{"name", "race-faults-vs-mapping"}, {"runs", 2}, {"duration", "5s"}}}}};
+  std::ofstream(dir + "/matrix.json") << m.dump(2);
+  const std::string out = dir + "/night";
+  auto r = run_cxlrig({"nightly", dir + "/matrix.json", "--db", dir + "/history.sqlite", "--night", "splats-1", "--jobs", "1"},
+                      out, 1800);
+  EXPECT_EQ(r.exit_code, 1) << "a first night's splat is new\n" << r.output;
+  auto night = json_file(out + "/night.json");
+  ASSERT_EQ(night["cells"].size(), 2u);
+  const auto& cell = night["cells"][0]["scenario"] == "mapping-while-bound" ? night["cells"][0] : night["cells"][1];
+  const auto& race = night["cells"][0]["scenario"] == "mapping-while-bound" ? night["cells"][1] : night["cells"][0];
+  ASSERT_EQ(race["command"], "race") << race.dump();
+  ASSERT_EQ(race["race"]["runs"], 2) << race.dump();
+  ASSERT_FALSE(cell["splats"].empty()) << "premise: Debian's 7.3.4 oopses after a `mapping` write on a bound device\n"
+                                       << r.output;
+
+  auto check = cxlrig::run_command({"python3", "-c",
+                                    "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                                    "json.load(open(sys.argv[2]))); print('valid')",
+                                    out + "/kcidb.json", kSource + "/tests/data/kcidb/v5.0-subset.schema.json"},
+                                   std::chrono::seconds(60));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_EQ(r.output.find("kcidb.json: "), std::string::npos) << "the rig's own KCIDB check found a problem\n" << r.output;
+  auto kcidb = json_file(out + "/kcidb.json");
+  std::map<std::string, std::string> test_path;
+  for (auto& t : kcidb["tests"]) test_path[t["id"]] = t["path"];
+  std::map<std::string, std::string> issue_by_subject;
+  for (auto& i : kcidb["issues"]) issue_by_subject[i["report_subject"]] = i["id"];
+  for (auto& s : cell["splats"]) {
+    const std::string title = s["title"];
+    ASSERT_TRUE(issue_by_subject.count(title)) << title;
+    bool linked = false;
+    for (auto& inc : kcidb["incidents"])
+      if (inc["issue_id"] == issue_by_subject[title] && inc["present"] == true &&
+          test_path[inc["test_id"]] == "cxlrig.mapping-while-bound.splat" && inc["misc"]["cell"] == cell["key"])
+        linked = true;
+    EXPECT_TRUE(linked) << "no incident links " << title << " to the cell's splat test";
+  }
+  EXPECT_EQ(kcidb["issues"].size(), issue_by_subject.size()) << "one issue per title";
+
+  // The race cell: its runs' rows, and one DONE test holding hits/runs as its number.
+  unsigned hit_rate_tests = 0;
+  for (auto& t : kcidb["tests"]) {
+    if (t["path"] != "cxlrig.race-faults-vs-mapping.hit_rate") continue;
+    ++hit_rate_tests;
+    EXPECT_EQ(t["status"], "DONE");
+    EXPECT_EQ(t["misc"]["runs"], 2);
+    EXPECT_EQ(t["misc"]["hits"], race["race"]["hits"]);
+    EXPECT_DOUBLE_EQ(t["number"]["value"].get<double>(), race["race"]["hits"].get<double>() / 2);
+  }
+  EXPECT_EQ(hit_rate_tests, 1u);
+  const std::string hits = "data-hits=\"" + race["race"]["hits"].dump() + "\" data-runs=\"2\">hit ";
+  EXPECT_NE(read_text(out + "/nightly.html").find(hits), std::string::npos) << hits;
 }
