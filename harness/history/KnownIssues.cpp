@@ -11,9 +11,9 @@ namespace cxlrig {
 
 using nlohmann::json;
 
-const KnownIssue* KnownIssues::for_row(const std::string& cell, const std::string& row) const {
+const KnownIssue* KnownIssues::for_row(const std::string& cell, const std::string& row, const std::string& reason) const {
   for (auto& k : issues_)
-    if (!k.row.empty() && glob_match(k.cell, cell) && glob_match(k.row, row)) return &k;
+    if (!k.row.empty() && glob_match(k.cell, cell) && glob_match(k.row, row) && glob_match(k.reason, reason)) return &k;
   return nullptr;
 }
 
@@ -26,7 +26,7 @@ const KnownIssue* KnownIssues::for_splat(const std::string& cell, const std::str
 bool KnownIssues::seen_in(const KnownIssue& k, const CellRecord& c) const {
   if (c.status == "infra" || !glob_match(k.cell, c.key)) return false;
   for (auto& r : c.rows)
-    if (r.verdict == "FAIL" && !k.row.empty() && glob_match(k.row, r.key)) return true;
+    if (r.verdict == "FAIL" && !k.row.empty() && glob_match(k.row, r.key) && glob_match(k.reason, r.reason)) return true;
   for (auto& s : c.splats)
     if (!k.title.empty() && glob_match(k.title, s.title)) return true;
   return false;
@@ -38,7 +38,7 @@ KnownIssues parse_known_issues(const json& j, const std::string& origin) {
     throw InputError(origin + ".schema", "must be \"cxlrig.known-issues/1\", got " + j["schema"].dump());
   std::set<std::string> ids;
   auto issues = list<KnownIssue>(j, "issues", origin, [&](const json& e, const std::string& w) {
-    only_keys(e, w, {"id", "cell", "row", "title", "link", "note"});
+    only_keys(e, w, {"id", "cell", "row", "reason", "title", "link", "note"});
     KnownIssue k;
     k.id = str(e, "id", w);
     if (!ids.insert(k.id).second) throw InputError(w + ".id", "'" + k.id + "' is used twice", "give each issue its own id");
@@ -48,6 +48,11 @@ KnownIssues parse_known_issues(const json& j, const std::string& origin) {
     if (k.row.empty() == k.title.empty())
       throw InputError(w, "needs exactly one of row (a row key glob) or title (a splat title glob)",
                        "e.g. \"row\": \"reconfig/*/mapping-while-bound\"");
+    // A race's rows fail for whatever hit; the reason names it, so an entry can stand for
+    // one bug without naming the kernel that shows it.
+    if (e.contains("reason") && k.row.empty())
+      throw InputError(w + ".reason", "a reason glob applies to a row", "add \"row\" or drop \"reason\"");
+    k.reason = str_or(e, "reason", w, "*");
     k.link = str(e, "link", w);
     k.note = str_or(e, "note", w, "");
     return k;

@@ -18,14 +18,16 @@ struct KnownIssue {
   std::string title;       // glob on the splat title, or empty
   std::string link;        // the upstream thread or commit
   std::string note;
+  std::string reason = "*";  // with row: glob on the failing row's reason ("reproduced: KASAN: * in x*")
 };
 
 class KnownIssues {
  public:
   KnownIssues() = default;
   explicit KnownIssues(std::vector<KnownIssue> issues) : issues_(std::move(issues)) {}
-  // The first issue that explains a failing row or a splat title of a cell, or nullptr.
-  const KnownIssue* for_row(const std::string& cell, const std::string& row) const;
+  // The first issue that explains a failing row (by its key and its reason) or a splat
+  // title of a cell, or nullptr.
+  const KnownIssue* for_row(const std::string& cell, const std::string& row, const std::string& reason) const;
   const KnownIssue* for_splat(const std::string& cell, const std::string& title) const;
   // Does the issue match anything failing in this cell?
   bool seen_in(const KnownIssue& k, const CellRecord& c) const;

@@ -67,12 +67,13 @@ std::vector<Change> diff_cell(const CellRecord& now, const std::vector<PastCell>
     const std::string was = p ? p->verdict : "";
     const bool flaky = (r.verdict == "PASS" || r.verdict == "FAIL") && flips(r.key, now, r.verdict, past, flaky_window) >= 2;
     if (r.verdict == "FAIL") {
-      const KnownIssue* ki = known.for_row(now.key, r.key);
+      const KnownIssue* ki = known.for_row(now.key, r.key, r.reason);
       if (was == "PASS") add(flaky ? ChangeKind::kFlaky : ChangeKind::kRegression, r.key, was, r.verdict, r.reason, ki);
       else if (was == "FAIL") add(ChangeKind::kStillFailing, r.key, was, r.verdict, r.reason, ki);
       else add(ChangeKind::kNewFailure, r.key, was, r.verdict, r.reason, ki);
     } else if (r.verdict == "PASS" && was == "FAIL") {
-      add(flaky ? ChangeKind::kFlaky : ChangeKind::kFixed, r.key, was, r.verdict, "", known.for_row(now.key, r.key));
+      // Fixed: the issue that explained yesterday's failure, by yesterday's reason.
+      add(flaky ? ChangeKind::kFlaky : ChangeKind::kFixed, r.key, was, r.verdict, "", known.for_row(now.key, r.key, p->reason));
     } else if (r.verdict == "SKIP" && p && was != "SKIP") {
       add(ChangeKind::kNewSkip, r.key, was, r.verdict, r.reason, nullptr);
     }
