@@ -1,5 +1,6 @@
 #include "KcidbReport.h"
 
+#include <map>
 #include <regex>
 #include <set>
 
@@ -56,7 +57,8 @@ std::string splat_issue_id(const std::string& title) { return kOrigin + ":splat-
 json kcidb_report(const NightView& v) {
   json checkouts = json::array(), builds = json::array(), tests = json::array(), issues = json::array(),
        incidents = json::array();
-  std::set<std::string> seen_checkouts, seen_builds, seen_issues;
+  std::set<std::string> seen_checkouts, seen_builds;
+  std::map<std::string, size_t> issue_at;  // issue id -> its index in `issues`
   const std::string night = id_part(v.night.id);
   for (auto& c : v.night.cells) {
     const KernelIdentity& k = c.kernel_id;
@@ -94,15 +96,24 @@ json kcidb_report(const NightView& v) {
       // tested code: the splat is the kernel's report, and the rig's own modules
       // (guest-tests/modules) are part of what the cell tested.
       const std::string issue_id = splat_issue_id(s.title);
-      if (seen_issues.insert(issue_id).second)
+      auto [at, fresh] = issue_at.emplace(issue_id, issues.size());
+      if (fresh)
         issues.push_back({{"id", issue_id}, {"version", 0}, {"origin", kOrigin}, {"report_subject", s.title},
                           {"culprit", {{"code", true}, {"tool", false}, {"harness", false}}},
                           {"comment", s.title}, {"misc", {{"first_cell", c.key}}}});
+      // A known issue (ci/known-issues.json) gives the issue its upstream thread; known
+      // entries can be scoped to cells, so the first cell it explains supplies it.
+      const KnownIssue* ki = v.known.for_splat(c.key, s.title);
+      json& issue = issues[at->second];
+      if (ki && !issue["misc"].contains("known_issue")) {
+        issue["misc"]["known_issue"] = ki->id;
+        if (ki->link.rfind("https://", 0) == 0 || ki->link.rfind("http://", 0) == 0) issue["report_url"] = ki->link;
+      }
       incidents.push_back({{"id", cell_id + "-" + issue_id.substr(kOrigin.size() + 1)}, {"origin", kOrigin},
                            {"issue_id", issue_id}, {"issue_version", 0}, {"build_id", build_id},
                            {"test_id", tests.back()["id"]}, {"present", true},
                            {"comment", std::to_string(s.count) + (s.count == 1 ? " report" : " reports") + " in " + c.key},
-                           {"misc", {{"count", s.count}, {"cell", c.key}}}});
+                           {"misc", {{"count", s.count}, {"cell", c.key}, {"known", ki != nullptr}}}});
     }
     // A race's hit rate as the number of a DONE test (KCIDB: "DONE ... produced a
     // measurement"); the runs' own rows above carry PASS/FAIL per run.

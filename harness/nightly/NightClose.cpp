@@ -34,6 +34,7 @@ int close_night(const NightRecord& n, const NightCloseOptions& o, std::ostream& 
   NightView v;
   v.night = n;
   v.out_dir = o.out_dir;
+  v.known = o.known;
   std::set<std::string> ran;
   for (auto& c : n.cells) ran.insert(c.key);
   // A shard of several runs only its part: what the others run is missing only once merged.

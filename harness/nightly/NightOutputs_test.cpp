@@ -225,3 +225,27 @@ TEST(NightOutputs, PageShowsARaceCellsHitRate) {
             std::string::npos) << h;
   EXPECT_EQ(night_page_html(planted()).find("class=\"hits\""), std::string::npos) << "run cells have no hit rate";
 }
+
+TEST(NightOutputs, KcidbIssuesCiteTheirKnownIssuesThread) {
+  NightView v = raced();
+  KnownIssue uaf;
+  uaf.id = "fsdev-mf-walks-reallocated-ranges";
+  uaf.cell = "*:race-mapping-vs-fsdev-mf:*";
+  uaf.title = "KASAN: * in fsdev_pagemap_memory_failure*";
+  uaf.link = "https://lore.kernel.org/all/?q=mapping_store+krealloc+ranges";
+  v.known = KnownIssues({uaf});
+  const auto k = kcidb_report(v);
+  ASSERT_TRUE(kcidb_problems(k).empty()) << kcidb_problems(k).front();
+  for (auto& i : k["issues"]) {
+    const bool known = i["report_subject"] == "KASAN: slab-use-after-free Read in fsdev_pagemap_memory_failure";
+    EXPECT_EQ(i.contains("report_url"), known) << i.dump();
+    EXPECT_EQ(i["misc"].contains("known_issue"), known) << i.dump();
+    if (known) {
+      EXPECT_EQ(i["report_url"], uaf.link);
+      EXPECT_EQ(i["misc"]["known_issue"], uaf.id);
+    }
+  }
+  unsigned known_incidents = 0;
+  for (auto& inc : k["incidents"]) known_incidents += inc["misc"]["known"] == true;
+  EXPECT_EQ(known_incidents, 1u) << "only the race cell's KASAN report is known";
+}

@@ -19,6 +19,7 @@ struct NightView {
   int exit_code = 0;
   std::string out_dir;  // where the page lives: artifact links are relative to it
   std::vector<std::string> missing;  // cells of the matrix no shard ran (MISS)
+  KnownIssues known;                 // the night's known issues, for outputs that cite them
 
   bool red(const std::string& cell) const;
 };
