@@ -11,9 +11,18 @@ namespace cxlrig {
 
 using nlohmann::json;
 
+namespace {
+
+// A row entry explains a failing row by its key and its reason (any cell: callers check it).
+bool explains_row(const KnownIssue& k, const std::string& row, const std::string& reason) {
+  return !k.row.empty() && glob_match(k.row, row) && glob_match(k.reason, reason);
+}
+
+}  // namespace
+
 const KnownIssue* KnownIssues::for_row(const std::string& cell, const std::string& row, const std::string& reason) const {
   for (auto& k : issues_)
-    if (!k.row.empty() && glob_match(k.cell, cell) && glob_match(k.row, row) && glob_match(k.reason, reason)) return &k;
+    if (glob_match(k.cell, cell) && explains_row(k, row, reason)) return &k;
   return nullptr;
 }
 
@@ -26,7 +35,7 @@ const KnownIssue* KnownIssues::for_splat(const std::string& cell, const std::str
 bool KnownIssues::seen_in(const KnownIssue& k, const CellRecord& c) const {
   if (c.status == "infra" || !glob_match(k.cell, c.key)) return false;
   for (auto& r : c.rows)
-    if (r.verdict == "FAIL" && !k.row.empty() && glob_match(k.row, r.key) && glob_match(k.reason, r.reason)) return true;
+    if (r.verdict == "FAIL" && explains_row(k, r.key, r.reason)) return true;
   for (auto& s : c.splats)
     if (!k.title.empty() && glob_match(k.title, s.title)) return true;
   return false;

@@ -2,6 +2,7 @@
 // JUnit and KCIDB, and KCIDB must keep v5's rules.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -13,6 +14,11 @@
 using namespace cxlrig;
 
 namespace {
+
+// Does a line of kcidb_problems() mention `s`?
+bool mentions(const std::vector<std::string>& problems, const std::string& s) {
+  return std::any_of(problems.begin(), problems.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
+}
 
 NightView planted() {
   NightView v;
@@ -120,9 +126,7 @@ TEST(NightOutputs, KcidbProblemsCatchBrokenReports) {
   k["tests"][3]["build_id"] = "cxlrig:build-nowhere";
   k["checkouts"][0]["comment"] = nullptr;
   const auto p = kcidb_problems(k);
-  auto has = [&](const std::string& s) {
-    return std::any_of(p.begin(), p.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
-  };
+  auto has = [&](const std::string& s) { return mentions(p, s); };
   EXPECT_TRUE(has("tests[0].status"));
   EXPECT_TRUE(has("tests[1].id"));
   EXPECT_TRUE(has("tests[2].path"));
@@ -209,9 +213,7 @@ TEST(NightOutputs, KcidbProblemsCatchBrokenIssuesAndIncidents) {
   for (auto& t : k["tests"])
     if (t.contains("number")) t["number"] = {{"unit", "runs"}};
   const auto p = kcidb_problems(k);
-  auto has = [&](const std::string& s) {
-    return std::any_of(p.begin(), p.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
-  };
+  auto has = [&](const std::string& s) { return mentions(p, s); };
   EXPECT_TRUE(has("issues[0].version: required"));
   EXPECT_TRUE(has("incidents[0].issue_id: names no issue"));
   EXPECT_TRUE(has("incidents[1].test_id: names no test"));

@@ -53,6 +53,15 @@ std::string matrix(const std::string& dir, const std::string& name, const std::s
   return path;
 }
 
+// python3-jsonschema against the schema transcribed from kcidb-io (tests/data/kcidb/).
+cxlrig::CommandResult validate_kcidb(const std::string& report) {
+  return cxlrig::run_command({"python3", "-c",
+                              "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                              "json.load(open(sys.argv[2]))); print('valid')",
+                              report, kSource + "/tests/data/kcidb/v5.0-subset.schema.json"},
+                             std::chrono::seconds(60));
+}
+
 nlohmann::json json_file(const std::string& p) {
   std::ifstream f(p);
   return nlohmann::json::parse(f);
@@ -105,11 +114,7 @@ TEST(Nightly, TwoNightsReportThePlantedRegressionEverywhere) {
             std::string::npos) << row;
 
   // KCIDB: valid against the v5 rules (python3-jsonschema on the transcribed schema), the row FAIL.
-  auto check = cxlrig::run_command({"python3", "-c",
-                                    "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-                                    "json.load(open(sys.argv[2]))); print('valid')",
-                                    out + "/kcidb.json", kSource + "/tests/data/kcidb/v5.0-subset.schema.json"},
-                                   std::chrono::seconds(60));
+  auto check = validate_kcidb(out + "/kcidb.json");
   EXPECT_EQ(check.exit_code, 0) << check.output;
   auto kcidb = json_file(out + "/kcidb.json");
   std::string path = "cxlrig.multirange-poison." + row;
@@ -226,11 +231,7 @@ TEST(Nightly, SplatsBecomeKcidbIssuesAndARaceItsHitRate) {
   ASSERT_FALSE(cell["splats"].empty()) << "premise: Debian's 7.3.4 oopses after a `mapping` write on a bound device\n"
                                        << r.output;
 
-  auto check = cxlrig::run_command({"python3", "-c",
-                                    "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-                                    "json.load(open(sys.argv[2]))); print('valid')",
-                                    out + "/kcidb.json", kSource + "/tests/data/kcidb/v5.0-subset.schema.json"},
-                                   std::chrono::seconds(60));
+  auto check = validate_kcidb(out + "/kcidb.json");
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_EQ(r.output.find("kcidb.json: "), std::string::npos) << "the rig's own KCIDB check found a problem\n" << r.output;
   auto kcidb = json_file(out + "/kcidb.json");
