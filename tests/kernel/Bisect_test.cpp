@@ -192,6 +192,9 @@ TEST_F(KernelHistory, BuiltBaseKernelPassesTheDefaultRun) {
     }
     const std::string fork_cmd = read_text(obj + "/kernel/.fork.o.cmd");
     EXPECT_TRUE(fork_cmd.starts_with("savedcmd_kernel/fork.o := gcc ")) << fork_cmd.substr(0, 200);
+    // With IBT (base.config) objtool runs once, on vmlinux.o, not after every compile.
+    EXPECT_EQ(fork_cmd.substr(0, fork_cmd.find('\n')).find("objtool"), std::string::npos) << fork_cmd.substr(0, 200);
+    EXPECT_NE(read_text(obj + "/.vmlinux.o.cmd").find("objtool --"), std::string::npos);
   }
 }
 
