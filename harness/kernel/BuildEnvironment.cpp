@@ -18,7 +18,9 @@ std::vector<std::string> kernel_build_environment(const BuildEnvironmentInputs& 
   // Kbuild appends $(KCFLAGS) to KBUILD_CFLAGS (top Makefile), for modules built with M=
   // too; GCC takes the last of two -ftrack-macro-expansion, so a user's own goes after.
   const bool user_kcflags = in.kcflags && !in.kcflags->empty();
-  env.push_back(std::string("KCFLAGS=") + kMacroTrackingOff + (user_kcflags ? " " + *in.kcflags : ""));
+  std::string kcflags = kMacroTrackingOff;
+  if (!in.warnings_fail_build) kcflags += std::string(" ") + kIndentationWarningOff;
+  env.push_back("KCFLAGS=" + kcflags + (user_kcflags ? " " + *in.kcflags : ""));
   std::string preload;
   auto add_preload = [&](const std::string& lib) { preload += (preload.empty() ? "" : ":") + lib; };
   if (in.huge_pages && !in.thp_preload.empty()) add_preload(in.thp_preload);

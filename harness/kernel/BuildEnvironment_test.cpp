@@ -52,13 +52,21 @@ TEST(BuildEnvironment, WithoutHugePagesNeitherPreloadNorTunable) {
 
 TEST(BuildEnvironment, MacroTrackingOffAndTheUsersKcflagsAfterIt) {
   EXPECT_EQ(value_of(kernel_build_environment({"/c", "", std::nullopt, std::nullopt}), "KCFLAGS"),
-            "-ftrack-macro-expansion=0");
-  BuildEnvironmentInputs in{"/c", "", std::nullopt, std::nullopt, std::string("-ftrack-macro-expansion=2 -Wno-foo")};
-  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"), "-ftrack-macro-expansion=0 -ftrack-macro-expansion=2 -Wno-foo")
+            "-ftrack-macro-expansion=0 -Wno-misleading-indentation");
+  BuildEnvironmentInputs in{"/c", "", std::nullopt, std::nullopt, std::string("-ftrack-macro-expansion=2 -Wmisleading-indentation")};
+  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"),
+            "-ftrack-macro-expansion=0 -Wno-misleading-indentation -ftrack-macro-expansion=2 -Wmisleading-indentation")
       << "GCC takes the last one: the user's own wins";
   in.huge_pages = false;
-  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"), "-ftrack-macro-expansion=0 -ftrack-macro-expansion=2 -Wno-foo")
-      << "the flag is part of the command line, not of the huge-page choice";
+  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"),
+            "-ftrack-macro-expansion=0 -Wno-misleading-indentation -ftrack-macro-expansion=2 -Wmisleading-indentation")
+      << "the flags are part of the command line, not of the huge-page choice";
+}
+
+TEST(BuildEnvironment, NoWarningTurnedOffWhereWarningsFailTheBuild) {
+  BuildEnvironmentInputs in{"/c", "", std::nullopt, std::nullopt};
+  in.warnings_fail_build = true;  // CONFIG_WERROR=y
+  EXPECT_EQ(value_of(kernel_build_environment(in), "KCFLAGS"), "-ftrack-macro-expansion=0");
 }
 
 TEST(BuildEnvironment, CcacheThroughPathOnlyWhenAsked) {

@@ -343,9 +343,13 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     progress << "kernel: compiling "
              << (ccache_can_hit ? "with ccache" : "without ccache (a first build here: nothing to hit)") << "\n";
   }
-  std::vector<std::string> make = {"env"};
-  for (auto& e : kernel_build_environment(env_inputs)) make.push_back(e);
-  make.insert(make.end(), {"make", "-C", src, "O=" + obj, "-j" + std::to_string(jobs)});
+  auto make_in = [&](const BuildEnvironmentInputs& in) {
+    std::vector<std::string> m = {"env"};
+    for (auto& e : kernel_build_environment(in)) m.push_back(e);
+    m.insert(m.end(), {"make", "-C", src, "O=" + obj, "-j" + std::to_string(jobs)});
+    return m;
+  };
+  std::vector<std::string> make = make_in(env_inputs);
   TtyStatus status;
   const std::string stats_file = base + "/stats-" + k.config_hash + ".json";
   const nlohmann::json last = last_stats(stats_file);
@@ -450,6 +454,12 @@ BuiltKernel build_kernel(const KernelBuildOptions& o, std::ostream& progress) {
     auto it = final_config.find(name);
     return it != final_config.end() && it->second == "y";
   };
+  // Where warnings fail the build, the compiles keep every one (BuildEnvironment.h); the
+  // config passes above ran no compile KCFLAGS reaches.
+  if (option("WERROR")) {
+    env_inputs.warnings_fail_build = true;
+    make = make_in(env_inputs);
+  }
   const bool modules = option("MODULES");
   // vmlinux where QEMU can enter it through PVH: the bzImage's setup code and compressed
   // loader are 37 objects, and an objcopy, a gzip and two links after every vmlinux link.
