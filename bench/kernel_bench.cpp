@@ -15,6 +15,8 @@
 #include <fstream>
 #include <string>
 
+#include <sys/resource.h>
+
 #include "Subprocess.h"
 #include "TextFile.h"
 
@@ -27,6 +29,15 @@ std::string objects_of(const std::string& out) {
   const auto at = out.find("\"objects\": ");
   if (at == std::string::npos) return "?";
   return out.substr(at + 11, out.find_first_of(",\n", at + 11) - at - 11);
+}
+
+// User + system seconds of every waited-for descendant so far: make and its compilers roll up
+// into it as each is reaped, so a difference around one build is that build's CPU.
+double children_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_CHILDREN, &ru);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
 }
 
 // Puts the touched file back however the bench ends.
@@ -54,8 +65,10 @@ double timed(const std::vector<std::string>& cmd, const char* what, std::initial
 void measure(const std::string& tree, const std::string& cache, bool warm, const std::string& fsdev) {
   const std::vector<std::string> build = {CXLRIG_BIN, "kernel", "build", "--tree", tree, "--cache", cache};
   std::string out_text;
+  const double cpu0 = children_cpu_seconds();
   const double full = timed(build, warm ? "bring the warm object dir up to date (not a figure)" : "full build", {0},
                             &out_text);
+  const double full_cpu = children_cpu_seconds() - cpu0;
   std::ofstream(fsdev, std::ios::app) << "/* cxlrig kernel bench: touched */\n";
   const double incremental = timed(build, "rebuild after touching drivers/dax/fsdev.c");
   std::ofstream(fsdev, std::ios::app) << "/* cxlrig kernel bench: a bisect step */\n";
@@ -68,6 +81,11 @@ void measure(const std::string& tree, const std::string& cache, bool warm, const
   if (!warm)
     std::printf("%-48s %9.1f %9d %6.2f   (%s objects)\n", "full base build (cold)", full, 300, full / 300,
                 objects_of(out_text).c_str());
+  // The CPU beside the wall time tells a slow hour of the machine (more core-seconds for the
+  // same objects) from a build that kept a core idle (fewer cores busy).
+  if (!warm)
+    std::printf("%-48s %9.1f %9d %6.2f   (%.2f cores busy)\n", "  its CPU, user + sys (core-s)", full_cpu, 600,
+                full_cpu / 600, full > 0 ? full_cpu / full : 0.0);
   std::printf("%-48s %9.1f %9d %6.2f\n", "rebuild after touching drivers/dax/fsdev.c", incremental, 20, incremental / 20);
   std::printf("%-48s %9.1f %9d %6.2f\n", "bisect step: rebuild + boot + default scenario", step, 30, step / 30);
 }
