@@ -12,7 +12,6 @@
 // The aim is issue 13's: a 300 s full build on this machine's cores holds 300 s x cores of
 // CPU, and the whole build's compile, at the sampled rate, has to fit in it.
 // Usage: cxlrig_cflags_bench OBJDIR [--every N] [--passes P] [--without-thp | --without-mimalloc | -- FLAG...]
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "BuildEnvironment.h"
+#include "ChildrenCpu.h"
 #include "Subprocess.h"
 #include "TextFile.h"
 
@@ -80,20 +80,14 @@ std::string retargeted(const Compile& c, const std::string& scratch, const std::
   return out;
 }
 
-double children_cpu() {
-  rusage u{};
-  getrusage(RUSAGE_CHILDREN, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-}
-
 double cpu_of(const std::string& objdir, std::vector<std::string> env, const std::string& command,
               const std::string& target) {
-  const double before = children_cpu();
+  const double before = children_cpu_seconds();
   env.insert(env.begin(), "env");
   env.insert(env.end(), {"/bin/sh", "-c", command});
   const auto r = cxlrig::run_command(env, std::chrono::minutes(10), objdir);
   if (r.exit_code != 0) throw std::runtime_error("compiling " + target + " failed:\n" + r.tail(20));
-  return children_cpu() - before;
+  return children_cpu_seconds() - before;
 }
 
 int usage(const char* argv0, const std::string& why) {

@@ -15,8 +15,7 @@
 #include <fstream>
 #include <string>
 
-#include <sys/resource.h>
-
+#include "ChildrenCpu.h"
 #include "Subprocess.h"
 #include "TextFile.h"
 
@@ -29,15 +28,6 @@ std::string objects_of(const std::string& out) {
   const auto at = out.find("\"objects\": ");
   if (at == std::string::npos) return "?";
   return out.substr(at + 11, out.find_first_of(",\n", at + 11) - at - 11);
-}
-
-// User + system seconds of every waited-for descendant so far: make and its compilers roll up
-// into it as each is reaped, so a difference around one build is that build's CPU.
-double children_cpu_seconds() {
-  rusage ru{};
-  getrusage(RUSAGE_CHILDREN, &ru);
-  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return secs(ru.ru_utime) + secs(ru.ru_stime);
 }
 
 // Puts the touched file back however the bench ends.
@@ -78,14 +68,15 @@ void measure(const std::string& tree, const std::string& cache, bool warm, const
   const double step = timed({CXLRIG_BIN, "run", "--kernel-tree", tree, "--cache", cache, "--out", out},
                             "bisect step (rebuild + boot + default scenario)", {0, 1});
   std::printf("%-48s %9s %9s %6s\n", "figure", "seconds", "aim", "ratio");
-  if (!warm)
+  if (!warm) {
     std::printf("%-48s %9.1f %9d %6.2f   (%s objects)\n", "full base build (cold)", full, 300, full / 300,
                 objects_of(out_text).c_str());
-  // The CPU beside the wall time tells a slow hour of the machine (more core-seconds for the
-  // same objects) from a build that kept a core idle (fewer cores busy).
-  if (!warm)
+    // The CPU beside the wall time tells a slow hour of the machine (more core-seconds for the
+    // same objects) from a build that kept a core idle (fewer cores busy). 600: the aim's 300 s
+    // on its 2 cores.
     std::printf("%-48s %9.1f %9d %6.2f   (%.2f cores busy)\n", "  its CPU, user + sys (core-s)", full_cpu, 600,
                 full_cpu / 600, full > 0 ? full_cpu / full : 0.0);
+  }
   std::printf("%-48s %9.1f %9d %6.2f\n", "rebuild after touching drivers/dax/fsdev.c", incremental, 20, incremental / 20);
   std::printf("%-48s %9.1f %9d %6.2f\n", "bisect step: rebuild + boot + default scenario", step, 30, step / 30);
 }
