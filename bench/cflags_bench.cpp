@@ -25,6 +25,7 @@
 
 #include "BuildEnvironment.h"
 #include "ChildrenCpu.h"
+#include "Median.h"
 #include "Subprocess.h"
 #include "TextFile.h"
 
@@ -88,6 +89,12 @@ double cpu_of(const std::string& objdir, std::vector<std::string> env, const std
   const auto r = cxlrig::run_command(env, std::chrono::minutes(10), objdir);
   if (r.exit_code != 0) throw std::runtime_error("compiling " + target + " failed:\n" + r.tail(20));
   return children_cpu_seconds() - before;
+}
+
+std::string format_ratio(double r) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.3f", r);
+  return text;
 }
 
 int usage(const char* argv0, const std::string& why) {
@@ -158,9 +165,13 @@ int main(int argc, char** argv) {
   const fs::path scratch = fs::temp_directory_path() / "cxlrig-cflags-bench";
   fs::create_directories(scratch);
   double base = 0, with = 0;
+  // A whole pass's ratio and each object's own: one pass of a flag that changes nothing
+  // has printed 1.12 here, so a reader needs the spread beside the total.
+  std::vector<double> pass_ratios, object_ratios;
   std::vector<std::string> differing;
   try {
     for (size_t p = 0; p < passes; ++p) {
+      const double base_before = base, with_before = with;
       for (size_t i = 0; i < sample.size(); ++i) {
         const std::string obj = (scratch / ("o" + std::to_string(i) + ".o")).string();
         const std::string obj_with = (scratch / ("o" + std::to_string(i) + ".with.o")).string();
@@ -173,12 +184,15 @@ int main(int argc, char** argv) {
         if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj_with, flags), &with});
         if (without_thp || without_mimalloc) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), &with});
         if (p % 2) std::reverse(runs.begin(), runs.end());
+        const double object_base = base, object_with = with;
         for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
+        if (runs.size() == 2 && base > object_base) object_ratios.push_back((with - object_with) / (base - object_base));
         // Whether the flags change the code, or only the compiler's work (objtool has
         // run on both, as kbuild runs it).
         if (p == 0 && !flags.empty() && cxlrig::read_text_file(obj) != cxlrig::read_text_file(obj_with))
           differing.push_back(sample[i].target);
       }
+      if (with > with_before) pass_ratios.push_back((with - with_before) / (base - base_before));
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }
   } catch (const std::exception& e) {
@@ -203,6 +217,10 @@ int main(int argc, char** argv) {
     const double per_with = with / passes / sample.size();
     std::printf("%-52s %9.3fs %10s %6.3f\n", ("CPU per object with " + joined).c_str(), per_with, "base",
                 per_with / per);
+    std::string each_pass;
+    for (double r : pass_ratios) each_pass += (each_pass.empty() ? "" : ", ") + format_ratio(r);
+    std::printf("%-52s %s\n", "  the ratio of each pass", each_pass.c_str());
+    std::printf("%-52s %10s %10s %6.3f\n", "  the median of the objects' own ratios", "", "", median(object_ratios));
     if (!flags.empty()) {
       std::printf("%-52s %6zu of %zu\n", "objects byte-identical with the flags",
                   sample.size() - differing.size(), sample.size());
