@@ -91,12 +91,6 @@ double cpu_of(const std::string& objdir, std::vector<std::string> env, const std
   return children_cpu_seconds() - before;
 }
 
-std::string format_ratio(double r) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.3f", r);
-  return text;
-}
-
 int usage(const char* argv0, const std::string& why) {
   std::fprintf(stderr, "%s\nusage: %s OBJDIR [--every N] [--passes P] [--without-thp | --without-mimalloc | -- FLAG...]\n"
                        "  OBJDIR: an object dir of `cxlrig kernel build` (CACHE/kbuild/obj-*)\n",
@@ -164,35 +158,38 @@ int main(int argc, char** argv) {
 
   const fs::path scratch = fs::temp_directory_path() / "cxlrig-cflags-bench";
   fs::create_directories(scratch);
-  double base = 0, with = 0;
-  // A whole pass's ratio and each object's own: one pass of a flag that changes nothing
-  // has printed 1.12 here, so a reader needs the spread beside the total.
+  const bool comparing = !flags.empty() || without_thp || without_mimalloc;
+  // CPU without [0] and with [1] the change. Each pass's ratio and each object's own are
+  // kept too: one pass of a flag that changes nothing has printed 1.12 here, so a reader
+  // needs the spread beside the total.
+  double total[2] = {0, 0};
   std::vector<double> pass_ratios, object_ratios;
   std::vector<std::string> differing;
   try {
     for (size_t p = 0; p < passes; ++p) {
-      const double base_before = base, with_before = with;
+      double pass_cpu[2] = {0, 0};
       for (size_t i = 0; i < sample.size(); ++i) {
         const std::string obj = (scratch / ("o" + std::to_string(i) + ".o")).string();
         const std::string obj_with = (scratch / ("o" + std::to_string(i) + ".with.o")).string();
         struct Run {
           const std::vector<std::string>* env;
           std::string command;
-          double* cpu;
+          int side;  // 0: the base, 1: with the change
         };
-        std::vector<Run> runs = {{&build_env, retargeted(sample[i], obj, {}), &base}};
-        if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj_with, flags), &with});
-        if (without_thp || without_mimalloc) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), &with});
+        std::vector<Run> runs = {{&build_env, retargeted(sample[i], obj, {}), 0}};
+        if (!flags.empty()) runs.push_back({&build_env, retargeted(sample[i], obj_with, flags), 1});
+        if (without_thp || without_mimalloc) runs.push_back({&plain_env, retargeted(sample[i], obj, {}), 1});
         if (p % 2) std::reverse(runs.begin(), runs.end());
-        const double object_base = base, object_with = with;
-        for (const auto& r : runs) *r.cpu += cpu_of(objdir, *r.env, r.command, sample[i].target);
-        if (runs.size() == 2 && base > object_base) object_ratios.push_back((with - object_with) / (base - object_base));
+        double cpu[2] = {0, 0};
+        for (const auto& r : runs) cpu[r.side] = cpu_of(objdir, *r.env, r.command, sample[i].target);
+        for (int side : {0, 1}) pass_cpu[side] += cpu[side], total[side] += cpu[side];
+        if (comparing && cpu[0] > 0) object_ratios.push_back(cpu[1] / cpu[0]);
         // Whether the flags change the code, or only the compiler's work (objtool has
         // run on both, as kbuild runs it).
         if (p == 0 && !flags.empty() && cxlrig::read_text_file(obj) != cxlrig::read_text_file(obj_with))
           differing.push_back(sample[i].target);
       }
-      if (with > with_before) pass_ratios.push_back((with - with_before) / (base - base_before));
+      if (comparing && pass_cpu[0] > 0) pass_ratios.push_back(pass_cpu[1] / pass_cpu[0]);
       std::fprintf(stderr, "pass %zu of %zu done\n", p + 1, passes);
     }
   } catch (const std::exception& e) {
@@ -204,22 +201,22 @@ int main(int argc, char** argv) {
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const double aim = 300.0 * cores;
-  const double per = base / passes / sample.size();
+  const double per = total[0] / passes / sample.size();
   std::printf("kernel objects in %s: %zu; sampled every %zu: %zu, %zu passes\n", objdir.c_str(), all.size(), every,
               sample.size(), passes);
   std::printf("%-52s %10s %10s %6s\n", "figure", "value", "aim", "ratio");
   std::printf("%-52s %9.3fs\n", "CPU per object (compile + objtool, no ccache)", per);
   std::printf("%-52s %9.0fs %9.0fs %6.2f\n", "the whole build's compiles at that rate (core-s)", per * all.size(), aim,
               per * all.size() / aim);
-  if (!flags.empty() || without_thp || without_mimalloc) {
+  if (comparing) {
     std::string joined = without_thp ? "no huge-page preload" : without_mimalloc ? "glibc's malloc" : "";
     for (const auto& f : flags) joined += (joined.empty() ? "" : " ") + f;
-    const double per_with = with / passes / sample.size();
+    const double per_with = total[1] / passes / sample.size();
     std::printf("%-52s %9.3fs %10s %6.3f\n", ("CPU per object with " + joined).c_str(), per_with, "base",
                 per_with / per);
-    std::string each_pass;
-    for (double r : pass_ratios) each_pass += (each_pass.empty() ? "" : ", ") + format_ratio(r);
-    std::printf("%-52s %s\n", "  the ratio of each pass", each_pass.c_str());
+    std::printf("%-52s", "  the ratio of each pass");
+    for (size_t k = 0; k < pass_ratios.size(); ++k) std::printf("%s%.3f", k ? ", " : " ", pass_ratios[k]);
+    std::printf("\n");
     std::printf("%-52s %10s %10s %6.3f\n", "  the median of the objects' own ratios", "", "", median(object_ratios));
     if (!flags.empty()) {
       std::printf("%-52s %6zu of %zu\n", "objects byte-identical with the flags",
